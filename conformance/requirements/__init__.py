@@ -1,0 +1,46 @@
+"""Testable requirements, in our own words, keyed by stable id (``TIME-FMT-2``).
+
+Each protocol has a module here defining ``ROWS``: a list of :class:`Requirement`.  Ids never change
+meaning; a retired one stays with ``strength="retired"``.  Strengths: ``MUST``, ``MUST (def)`` (the
+protocol is defined that way), ``derived`` (follows from a MUST plus transport semantics; treated as
+MUST), ``SHOULD``, ``MAY``, ``de-facto`` (what interoperability needs; our references claim it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    role: str  # "server", "client" or "both"
+    strength: str
+    ref: str  # RFC and section
+    text: str  # the requirement, in our words
+
+    @property
+    def mandatory(self) -> bool:
+        """True for MUST, MUST (def) and derived requirements."""
+        return self.strength.startswith("MUST") or self.strength == "derived"
+
+
+def _load() -> dict[str, Requirement]:
+    table: dict[str, Requirement] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for row in getattr(module, "ROWS", ()):
+            if row.id in table:
+                raise ValueError(f"requirement {row.id} defined twice")
+            table[row.id] = row
+    return table
+
+
+REQUIREMENTS: dict[str, Requirement] = _load()
+
+
+def get(req_id: str) -> Requirement:
+    """The requirement ``req_id``.  Raises KeyError for an unknown id."""
+    return REQUIREMENTS[req_id]

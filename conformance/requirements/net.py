@@ -1,0 +1,38 @@
+"""Cross-cutting transport requirements (NET), from RFC 793 §2.8, RFC 768 and RFC 791 App. B."""
+
+from conformance.requirements import Requirement as R
+
+ROWS = [
+    R("NET-TCP-1", "both", "derived", "RFC 793 §2.8",
+      "TCP is a byte stream: one write may arrive as many reads, so a receiver buffers until its protocol's own delimiter."),
+    R("NET-TCP-2", "both", "derived", "RFC 793 §2.8",
+      "Several protocol units may arrive in one read; the surplus is kept for the next parse, never dropped."),
+    R("NET-TCP-3", "both", "derived", "RFC 793 §2.8",
+      "A write may take fewer bytes than offered; writers loop until all is sent, large transfers arrive complete."),
+    R("NET-TCP-4", "server", "de-facto", "-",
+      "A client that half-closes right after its request still receives the complete response."),
+    R("NET-TCP-5", "server", "SHOULD", "RFC 1945 §1.3, RFC 5321 §4.1.1.5",
+      "A peer's reset or premature close ends only that session; the server keeps serving others."),
+    R("NET-TCP-6", "server", "de-facto", "RFC 5321 §4.5.4.2",
+      "An idle or slow client does not block other clients; idle sessions are timed out."),
+    R("NET-TCP-7", "both", "de-facto", "-",
+      "Would-block and interrupted calls mean retry, not failure: a peer that pauses mid-message is waited for."),
+    R("NET-TCP-8", "client", "de-facto", "RFC 5321 §4.5.3.2",
+      "Every wait of a client (connect, first byte, later reads) is bounded, and a timeout is reported as an error."),
+    R("NET-TCP-9", "server", "SHOULD", "RFC 1945 §9.4",
+      "A server does not close with unread input queued (the kernel would reset and destroy the reply): it shuts down writing, drains, then closes."),
+    R("NET-UDP-1", "server", "derived", "RFC 768 Fields",
+      "A UDP reply goes to the request's source address and port, from the port the client queried."),
+    R("NET-UDP-2", "both", "derived", "RFC 768",
+      "Datagrams may be lost, duplicated or reordered: clients wait with a timeout and retry a bounded number of times; servers keep no state a lost datagram could wedge."),
+    R("NET-UDP-3", "client", "de-facto", "-",
+      "A client accepts a reply only from the address and port it queried and ignores stray datagrams."),
+    R("NET-UDP-4", "both", "derived", "RFC 768",
+      "A zero-length datagram is a valid datagram, not an end of stream."),
+    R("NET-UDP-5", "both", "derived", "RFC 768 Fields",
+      "Receive buffers hold the largest datagram a peer may send (65,507 octets over IPv4); nothing is truncated."),
+    R("NET-UDP-6", "server", "de-facto", "-",
+      "ICMP errors caused by earlier replies (port unreachable) never end the server's loop."),
+    R("NET-BO-1", "both", "MUST", "RFC 791 App. B",
+      "Multi-octet integers travel most significant octet first (network byte order)."),
+]

@@ -1,0 +1,1 @@
+"""Reference servers and clients, one package per protocol: wire (sans-I/O), server, client."""

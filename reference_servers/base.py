@@ -1,0 +1,340 @@
+"""Lifecycle shared by every reference server: an asyncio loop in a background thread.
+
+A protocol server subclasses :class:`ReferenceServer` and implements :meth:`ReferenceServer.handle_connection`
+(TCP, with asyncio streams, so partial reads and several units per segment are the stream's business)
+and/or :meth:`ReferenceServer.handle_datagram` (UDP).  The base class binds TCP and UDP on the same port,
+serves any number of clients at once (one task each, so an idle client blocks nobody), survives resets and
+ICMP errors, bounds every session with an idle timeout, and stops cleanly::
+
+    with EchoServer(port=0).start() as srv:
+        host, port = srv.address("tcp")
+
+:func:`run_standalone` turns a server class into ``python -m reference_servers.<proto>``: it prints one
+``LISTENING <transport> <host> <port>`` line per bound socket on stdout, then serves until SIGTERM/SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import errno
+import logging
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Sequence
+
+log = logging.getLogger("reference_servers")
+
+#: Largest UDP payload over IPv4 (65,535 - 20 - 8 octets), RFC 768 "Fields" (NET-UDP-5).
+MAX_DATAGRAM = 65_507
+
+
+class ReferenceServer:
+    """Base of the reference servers.
+
+    Args:
+        host: address to bind (str), default ``127.0.0.1``.
+        port: port to bind (int); 0 lets the kernel choose one free for every transport served.
+        transports: which of ``"tcp"``/``"udp"`` to serve; default: the class's :attr:`TRANSPORTS`.
+        idle_timeout: seconds a TCP session may stay silent before the server closes it (NET-TCP-6).
+
+    Raises:
+        OSError: from :meth:`start` when the port cannot be bound.
+    """
+
+    #: transports this protocol has, in preference order
+    TRANSPORTS: tuple[str, ...] = ("tcp",)
+    #: name used in logs and in the LISTENING line
+    NAME = "server"
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        transports: Sequence[str] | None = None,
+        idle_timeout: float = 30.0,
+    ) -> None:
+        self.host = host
+        self.requested_port = port
+        self.transports = tuple(transports or self.TRANSPORTS)
+        unknown = set(self.transports) - set(self.TRANSPORTS)
+        if unknown:
+            raise ValueError(f"{self.NAME} does not serve {sorted(unknown)}; it has {list(self.TRANSPORTS)}")
+        self.idle_timeout = idle_timeout
+        self._addresses: dict[str, tuple[str, int]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._tcp_server: asyncio.base_events.Server | None = None
+        self._udp_transport: asyncio.DatagramTransport | None = None
+        self._sessions: set[asyncio.Task] = set()
+        self._ready = threading.Event()
+        self._start_error: BaseException | None = None
+
+    # ------------------------------------------------------------------ protocol hooks
+    async def handle_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve one TCP session.  Resets, broken pipes and idle timeouts are handled by the caller."""
+        raise NotImplementedError
+
+    def handle_datagram(self, data: bytes, addr: tuple[str, int]) -> list[bytes]:
+        """Answer one UDP datagram: return the datagrams to send back to ``addr`` (possibly none)."""
+        raise NotImplementedError
+
+    async def on_shutdown(self) -> None:
+        """Called on the loop before open sessions are cancelled (SMTP says 421 here)."""
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self, timeout: float = 5.0) -> "ReferenceServer":
+        """Bind and serve in a background thread; return ``self`` once every socket is bound.
+
+        Raises:
+            OSError: a socket could not be bound.
+            TimeoutError: the loop did not come up within ``timeout`` seconds.
+        """
+        self._thread = threading.Thread(target=self._run, name=f"{self.NAME}-server", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise TimeoutError(f"{self.NAME} server did not start within {timeout} s")
+        if self._start_error is not None:
+            self._thread.join(timeout)
+            raise self._start_error
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Close the listeners and every open session; wait for the loop thread to end."""
+        loop = self._loop
+        if loop is None or self._thread is None:
+            return
+        if loop.is_running():
+            fut = asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
+            with contextlib.suppress(Exception):
+                fut.result(timeout)
+            loop.call_soon_threadsafe(loop.stop)
+        self._thread.join(timeout)
+
+    def __enter__(self) -> "ReferenceServer":
+        if self._thread is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def address(self, transport: str = "tcp") -> tuple[str, int]:
+        """``(host, port)`` bound for ``transport``.
+
+        Raises:
+            KeyError: the server does not serve that transport.
+        """
+        return self._addresses[transport]
+
+    @property
+    def port(self) -> int:
+        """The port bound (the same for every transport served)."""
+        return next(iter(self._addresses.values()))[1]
+
+    @property
+    def addresses(self) -> dict[str, tuple[str, int]]:
+        return dict(self._addresses)
+
+    # ------------------------------------------------------------------ internals
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._bind())
+        except BaseException as exc:  # reported to start()
+            self._start_error = exc
+            self._ready.set()
+            loop.close()
+            return
+        self._ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    async def _bind(self) -> None:
+        attempts = 20 if self.requested_port == 0 else 1
+        for attempt in range(attempts):
+            try:
+                await self._bind_once()
+                return
+            except OSError as exc:
+                await self._close_listeners()
+                if exc.errno != errno.EADDRINUSE or attempt == attempts - 1:
+                    raise
+
+    async def _bind_once(self) -> None:
+        loop = asyncio.get_running_loop()
+        port = self.requested_port
+        self._addresses = {}
+        if "tcp" in self.transports:
+            self._tcp_server = await asyncio.start_server(
+                self._session, self.host, port, reuse_address=True, limit=2**20
+            )
+            sock = self._tcp_server.sockets[0]
+            port = sock.getsockname()[1]
+            self._addresses["tcp"] = (self.host, port)
+        if "udp" in self.transports:
+            # No SO_REUSEADDR on UDP: a second bind must fail loudly, never share the port silently.
+            family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+            udp = socket.socket(family, socket.SOCK_DGRAM)
+            try:
+                udp.bind((self.host, port))
+            except OSError:
+                udp.close()
+                raise
+            udp.setblocking(False)
+            transport, _ = await loop.create_datagram_endpoint(lambda: _DatagramHandler(self, udp), sock=udp)
+            self._udp_transport = transport
+            self._addresses["udp"] = (self.host, transport.get_extra_info("sockname")[1])
+
+    async def _close_listeners(self) -> None:
+        if self._tcp_server is not None:
+            self._tcp_server.close()
+            with contextlib.suppress(Exception):
+                await self._tcp_server.wait_closed()
+            self._tcp_server = None
+        if self._udp_transport is not None:
+            self._udp_transport.close()
+            self._udp_transport = None
+
+    async def _shutdown(self) -> None:
+        if self._tcp_server is not None:
+            self._tcp_server.close()  # stop accepting first
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.on_shutdown(), 2.0)
+        for task in list(self._sessions):
+            task.cancel()
+        if self._sessions:
+            await asyncio.wait(list(self._sessions), timeout=2.0)
+        await self._close_listeners()
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._sessions.add(task)
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            await self.handle_connection(reader, writer)
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError) as exc:
+            log.debug("%s session ended: %r", self.NAME, exc)  # NET-TCP-5: only this session ends
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # a bug in one session must never take the server down
+            log.exception("%s session crashed", self.NAME)
+        finally:
+            self._sessions.discard(task)
+            writer.transport.abort() if writer.transport.is_closing() else writer.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer.wait_closed(), 1.0)
+
+
+class _DatagramHandler(asyncio.DatagramProtocol):
+    def __init__(self, server: ReferenceServer, sock: socket.socket) -> None:
+        self.server = server
+        self.sock = sock
+        self.transport: asyncio.DatagramTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        try:
+            replies = self.server.handle_datagram(data, addr)
+        except Exception:
+            log.exception("%s datagram handler crashed", self.server.NAME)
+            return
+        for reply in replies:
+            # From the service socket to the request's source (NET-UDP-1).
+            assert self.transport is not None
+            if reply:
+                self.transport.sendto(reply, addr)
+            else:  # asyncio (3.11) silently drops empty payloads; an empty datagram is a datagram (NET-UDP-4)
+                with contextlib.suppress(OSError):
+                    self.sock.sendto(b"", addr)
+
+    def error_received(self, exc: Exception) -> None:
+        # ICMP port unreachable from an earlier reply: never ends the loop (NET-UDP-6).
+        log.debug("%s ignored ICMP error %r", self.server.NAME, exc)
+
+
+# ---------------------------------------------------------------------- stream helpers
+async def read_with_idle_timeout(coro, timeout: float):
+    """Await ``coro`` (a stream read) for at most ``timeout`` seconds.
+
+    Raises:
+        TimeoutError: the peer stayed idle that long (the caller ends the session, NET-TCP-6).
+    """
+    return await asyncio.wait_for(coro, timeout)
+
+
+async def drain_and_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, linger: float = 1.0) -> None:
+    """End a session politely (NET-TCP-9): flush, send FIN, discard what the peer still sends for at most
+    ``linger`` seconds, then close.  Closing with unread input would make the kernel send RST and could
+    destroy the reply still in flight."""
+    with contextlib.suppress(ConnectionError, OSError):
+        await writer.drain()
+        if writer.can_write_eof():
+            writer.write_eof()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + linger
+    with contextlib.suppress(ConnectionError, OSError, TimeoutError, asyncio.IncompleteReadError):
+        while (left := deadline - loop.time()) > 0:
+            if not await asyncio.wait_for(reader.read(65536), left):
+                break
+
+
+# ---------------------------------------------------------------------- standalone entry point
+def standalone_parser(prog: str, description: str, transports: Sequence[str]) -> argparse.ArgumentParser:
+    """Argument parser with the options every reference server takes standalone."""
+    p = argparse.ArgumentParser(prog=prog, description=description)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default 0)")
+    if len(transports) > 1:
+        p.add_argument("--transport", choices=[*transports, "both"], default="both",
+                       help="which transports to serve (default both, on the same port)")
+    p.add_argument("--idle-timeout", type=float, default=30.0, help="seconds before an idle session is closed")
+    p.add_argument("-v", "--verbose", action="store_true", help="log sessions to stderr")
+    return p
+
+
+def selected_transports(args: argparse.Namespace, transports: Sequence[str]) -> tuple[str, ...]:
+    choice = getattr(args, "transport", None)
+    if choice in (None, "both"):
+        return tuple(transports)
+    return (choice,)
+
+
+def run_standalone(server: ReferenceServer, verbose: bool = False) -> int:
+    """Start ``server``, print ``LISTENING <transport> <host> <port>`` per socket, serve until SIGTERM/SIGINT.
+
+    Returns the process exit status (0; 1 when binding failed, with one line on stderr).
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format=f"{server.NAME}: %(message)s", stream=sys.stderr)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"{server.NAME}: cannot bind {server.host}:{server.requested_port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    for transport, (host, port) in server.addresses.items():
+        print(f"LISTENING {transport} {host} {port}", flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+    return 0

@@ -1,0 +1,1 @@
+"""Time protocol (RFC 868): wire format, reference server and reference client."""

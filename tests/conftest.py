@@ -1,0 +1,6 @@
+"""Self-tests: make ``tests/harness.py`` importable as ``harness``."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -1,0 +1,56 @@
+"""Helpers for the suite's own tests: run the scenario catalog in a subprocess against given targets
+and read back the JSON report, exactly as a user's run would produce it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "conformance" / "scenarios"
+BROKEN = ROOT / "tests" / "broken"
+PY = sys.executable
+
+
+def run_scenarios(args: list[str], *, timeout: float = 900, files: list[str] | None = None) -> dict:
+    """Run pytest on the scenario modules (or ``files`` inside it) with ``args``; return the JSON report.
+
+    The subprocess runs serially (the outer test run is already parallel) with short timeouts.
+    """
+    with tempfile.TemporaryDirectory(prefix="nc-selftest-") as tmp:
+        report = Path(tmp) / "report.json"
+        paths = [str(SCENARIOS / f) for f in files] if files else [str(SCENARIOS)]
+        cmd = [PY, "-m", "pytest", *paths, "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--rootdir", str(ROOT),
+               "--json", str(report), "--conformance-timeout", "0.3", "--client-timeout", "6", *args]
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=timeout)
+        if not report.exists():
+            raise AssertionError(f"no report; pytest exited {proc.returncode}:\n{proc.stdout.decode()[-3000:]}\n{proc.stderr.decode()[-2000:]}")
+        data = json.loads(report.read_text())
+        data["_stdout"] = proc.stdout.decode("utf-8", "replace")
+        data["_exit"] = proc.returncode
+        return data
+
+
+def outcomes(report: dict) -> dict[str, set[str]]:
+    """scenario id -> the set of outcomes it had (over transports)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in report["results"]:
+        out[r["scenario"]].add(r["outcome"])
+    return out
+
+
+def with_outcome(report: dict, outcome: str) -> set[str]:
+    return {s for s, o in outcomes(report).items() if outcome in o}
+
+
+def failed(report: dict) -> set[str]:
+    return with_outcome(report, "failed")
+
+
+def describe(report: dict, outcome_set=("failed", "error")) -> str:
+    return "\n".join(f"{r['outcome']} {r['scenario']} {r['transport']}: {r['message'][:300]}"
+                     for r in report["results"] if r["outcome"] in outcome_set)

@@ -1,0 +1,180 @@
+"""Deliberately broken echo, daytime and time implementations fail exactly the scenarios meant to catch
+them, and pass the others; the same programs without a bug pass everything.
+
+Each program in ``tests/broken/`` is launched through ``cmd:`` exactly as a user's would be, once per bug,
+all bugs of a program as named targets of one run.  ``INTENDED`` is the scenario each bug exists for;
+``ALSO`` lists the other scenarios the bug legitimately breaks (a banner corrupts every echo, say).  A
+failure outside those, or any harness error, fails the self-test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import BROKEN, run_scenarios
+
+SERVER_ARGS = "--port {port}"
+CLIENT_ARGS = "--host {host} --port {port} --transport {transport} --timeout {timeout}"
+
+ECHO_TCP_DATA = {"echo-tcp-half-close", "echo-tcp-large-concurrent", "echo-tcp-paused-reader"}
+CASES: dict[tuple[str, str, str], dict[str, tuple[set[str], set[str]]]] = {
+    ("echo", "server", "echo_server.py"): {
+        "none": (set(), set()),
+        "banner": ({"echo-tcp-no-banner"}, {
+            "echo-tcp-binary-transparency", "echo-tcp-concurrent-sessions", "echo-tcp-keeps-echoing",
+            "echo-tcp-no-line-buffering", "echo-tcp-several-lines-one-segment", "echo-tcp-trickled",
+            "echo-tcp-survives-early-close", "echo-tcp-survives-resets", "echo-tcp-idle-client", *ECHO_TCP_DATA}),
+        "text-mode": ({"echo-tcp-binary-transparency"}, {"echo-tcp-trickled", *ECHO_TCP_DATA}),
+        "close-after-first": ({"echo-tcp-keeps-echoing"}, {"echo-tcp-concurrent-sessions", "echo-tcp-trickled", *ECHO_TCP_DATA}),
+        "line-buffered": ({"echo-tcp-no-line-buffering"}, {
+            "echo-tcp-binary-transparency", "echo-tcp-concurrent-sessions", "echo-tcp-keeps-echoing", *ECHO_TCP_DATA}),
+        "first-line-only": ({"echo-tcp-several-lines-one-segment"}, {"echo-tcp-binary-transparency", *ECHO_TCP_DATA}),
+        "send-once": ({"echo-tcp-large-concurrent", "echo-tcp-paused-reader"}, {"echo-tcp-half-close"}),
+        "ignore-eof": ({"echo-tcp-half-close"}, set()),
+        "single-threaded": ({"echo-tcp-concurrent-sessions", "echo-tcp-idle-client"}, set()),
+        "crash-on-reset": ({"echo-tcp-survives-resets"}, {"echo-tcp-survives-early-close"}),
+        "udp-small-buffer": ({"echo-udp-sizes"}, set()),
+        "udp-skip-empty": ({"echo-udp-empty"}, set()),
+        "udp-other-port": ({"echo-udp-reply-source"}, set()),
+        "udp-double-reply": ({"echo-udp-one-reply"}, {"echo-udp-boundaries", "echo-udp-burst", "echo-udp-sizes"}),
+        "udp-merge": ({"echo-udp-boundaries"}, {"echo-udp-burst"}),
+        "udp-die-on-icmp": ({"echo-udp-survives-icmp"}, set()),
+    },
+    ("echo", "client", "echo_client.py"): {
+        "none": (set(), set()),
+        "single-recv": ({"echo-client-fragmented-echo"}, {"echo-client-large-echo", "echo-client-paused-server"}),
+        "no-timeout": ({"echo-client-stalled-server", "echo-client-never-accepted", "echo-client-short-echo-stall"}, set()),
+        "write-then-read": ({"echo-client-large-echo"}, set()),
+        "no-compare": ({"echo-client-short-echo", "echo-client-udp-truncated-reply"}, set()),
+        "errors-are-success": ({"echo-client-refused", "echo-client-reset-mid-echo"}, {
+            "echo-client-short-echo", "echo-client-short-echo-stall", "echo-client-stalled-server",
+            "echo-client-never-accepted", "echo-client-udp-all-lost", "echo-client-udp-truncated-reply"}),
+        "impatient": ({"echo-client-paused-server"}, set()),
+        "udp-no-retry": ({"echo-client-udp-retransmit"}, set()),
+        "udp-any-source": ({"echo-client-udp-forged-reply"}, set()),
+        "udp-empty-is-eof": ({"echo-client-udp-empty"}, set()),
+        "udp-forever": ({"echo-client-udp-all-lost"}, {"echo-client-udp-retransmit"}),
+    },
+    ("daytime", "server", "daytime_server.py"): {
+        "none": (set(), set()),
+        "read-first": ({"daytime-tcp-speaks-first"}, {
+            "daytime-tcp-closes", "daytime-tcp-ignores-input", "daytime-tcp-idle-client", "daytime-tcp-survives-resets",
+            "daytime-current-time", "daytime-format-one-line", "daytime-format-printable"}),
+        "never-close": ({"daytime-tcp-closes"}, {"daytime-tcp-half-close", "daytime-tcp-ignores-input"}),
+        "rst-on-input": ({"daytime-tcp-ignores-input"}, set()),
+        "nul-terminated": ({"daytime-format-printable"}, {"daytime-format-one-line"}),
+        "multi-line": ({"daytime-format-one-line"}, set()),
+        "local-no-zone": ({"daytime-current-time"}, set()),
+        "eof-is-abort": ({"daytime-tcp-half-close"}, set()),
+        "single-threaded": ({"daytime-tcp-idle-client"}, {"daytime-tcp-closes", "daytime-tcp-ignores-input"}),
+        "crash-on-reset": ({"daytime-tcp-survives-resets"}, set()),
+        "udp-skip-empty": ({"daytime-udp-any-datagram"}, {
+            "daytime-udp-survives-icmp", "daytime-udp-single-datagram", "daytime-current-time",
+            "daytime-format-one-line", "daytime-format-printable"}),
+        "udp-other-port": ({"daytime-udp-single-datagram"}, set()),
+        "udp-die-on-icmp": ({"daytime-udp-survives-icmp"}, set()),
+    },
+    ("daytime", "client", "daytime_client.py"): {
+        "none": (set(), set()),
+        "strict-format": ({"daytime-client-formats"}, set()),
+        "single-recv": ({"daytime-client-split-string", "daytime-client-trickled-string"}, {
+            "daytime-client-reset-mid-string", "daytime-client-stall-mid-string"}),
+        "needs-crlf": ({"daytime-client-no-line-end"}, set()),
+        "no-timeout": ({"daytime-client-stalled-server", "daytime-client-stall-mid-string"}, set()),
+        "errors-are-success": ({"daytime-client-refused", "daytime-client-reset-mid-string"}, {
+            "daytime-client-stall-mid-string", "daytime-client-stalled-server", "daytime-client-udp-all-lost"}),
+        "udp-no-retry": ({"daytime-client-udp-retransmit"}, set()),
+        "udp-forever": ({"daytime-client-udp-all-lost"}, {"daytime-client-udp-retransmit"}),
+        "udp-any-source": ({"daytime-client-udp-forged-reply"}, set()),
+    },
+    ("time", "server", "time_server.py"): {
+        "none": (set(), set()),
+        "little-endian": ({"time-value-now"}, {"time-clock-past-2038", "time-clock-past-2036-wrap"}),
+        "unix-epoch": ({"time-value-now"}, {"time-clock-past-2038", "time-clock-past-2036-wrap"}),
+        "eight-octets": ({"time-tcp-four-octets-then-close", "time-udp-exactly-four-octets"}, {
+            "time-value-now", "time-clock-past-2038", "time-clock-past-2036-wrap", "time-tcp-idle-client",
+            "time-tcp-half-close", "time-tcp-survives-resets", "time-tcp-ignores-input", "time-udp-nonempty-request"}),
+        "ascii": ({"time-tcp-four-octets-then-close"}, {
+            "time-value-now", "time-clock-past-2038", "time-clock-past-2036-wrap", "time-tcp-idle-client",
+            "time-tcp-half-close", "time-tcp-survives-resets", "time-tcp-ignores-input", "time-udp-nonempty-request",
+            "time-udp-exactly-four-octets"}),
+        "read-first": ({"time-tcp-speaks-first"}, {
+            "time-value-now", "time-clock-past-2038", "time-clock-past-2036-wrap", "time-tcp-idle-client",
+            "time-tcp-survives-resets", "time-tcp-four-octets-then-close"}),
+        "never-close": ({"time-tcp-four-octets-then-close"}, {"time-tcp-ignores-input"}),
+        "no-wrap": ({"time-clock-past-2036-wrap"}, {"time-clock-past-2038"}),
+        "signed": ({"time-clock-past-2038"}, set()),
+        "zero-without-clock": ({"time-no-clock"}, set()),
+        "rst-on-input": ({"time-tcp-ignores-input"}, set()),
+        "eof-is-abort": ({"time-tcp-half-close"}, set()),
+        "single-threaded": ({"time-tcp-idle-client"}, {"time-tcp-four-octets-then-close", "time-tcp-ignores-input"}),
+        "crash-on-reset": ({"time-tcp-survives-resets"}, set()),
+        "udp-skip-empty": ({"time-udp-exactly-four-octets"}, {
+            "time-udp-survives-icmp", "time-value-now", "time-clock-past-2038", "time-clock-past-2036-wrap"}),
+        "udp-only-empty": ({"time-udp-nonempty-request"}, set()),
+        "udp-die-on-icmp": ({"time-udp-survives-icmp"}, set()),
+    },
+    ("time", "client", "time_client.py"): {
+        "none": (set(), set()),
+        "signed": ({"time-client-top-bit", "time-client-current"}, {
+            "time-client-rfc-examples", "time-client-udp-forged-reply", "time-client-udp-retransmit", "time-client-split-value"}),
+        "little-endian": ({"time-client-current"}, {
+            "time-client-2036-wrap", "time-client-rfc-examples", "time-client-top-bit", "time-client-udp-forged-reply",
+            "time-client-udp-retransmit", "time-client-split-value"}),
+        "no-offset": ({"time-client-rfc-examples", "time-client-current"}, {
+            "time-client-2036-wrap", "time-client-top-bit", "time-client-udp-forged-reply", "time-client-udp-retransmit",
+            "time-client-split-value"}),
+        "no-era": ({"time-client-2036-wrap"}, set()),
+        "single-recv": ({"time-client-split-value"}, {"time-client-short-value"}),
+        "pads-short": ({"time-client-short-value"}, set()),
+        "no-timeout": ({"time-client-stalled-server"}, set()),
+        "errors-are-success": ({"time-client-refused"}, {"time-client-stalled-server", "time-client-udp-all-lost"}),
+        "udp-no-retry": ({"time-client-udp-retransmit"}, set()),
+        "udp-any-size": ({"time-client-udp-wrong-size"}, set()),
+        "udp-any-source": ({"time-client-udp-forged-reply"}, set()),
+        "udp-forever": ({"time-client-udp-all-lost"}, {"time-client-udp-retransmit"}),
+    },
+}
+
+
+def _spec(role: str, protocol: str, program: str, bug: str) -> str:
+    args = SERVER_ARGS if role == "server" else CLIENT_ARGS
+    if program == "time_server.py":
+        args += " --clock {clock}"
+    return f"{protocol}=name={bug},cmd:{{python}} {BROKEN / program} {args} --bug {bug}"
+
+
+@pytest.mark.parametrize("protocol,role,program", list(CASES), ids=[c[2] for c in CASES])
+def test_each_bug_fails_its_scenario_and_only_what_it_breaks(protocol, role, program):
+    bugs = CASES[(protocol, role, program)]
+    args = ["--protocol", protocol, "--client-timeout", "5"]
+    for bug in bugs:
+        args += [f"--{role}", _spec(role, protocol, program, bug)]
+    report = run_scenarios(args, files=[f"test_{protocol}_{role}.py"], timeout=1500)
+    by_target: dict[str, dict[str, set[str]]] = {bug: {} for bug in bugs}
+    for r in report["results"]:
+        by_target[r["target"]].setdefault(r["scenario"], set()).add(r["outcome"])
+    problems = []
+    for bug, (intended, also) in bugs.items():
+        seen = by_target[bug]
+        assert seen, f"{bug}: no results"
+        failed = {s for s, o in seen.items() if "failed" in o}
+        errors = {s for s, o in seen.items() if "error" in o}
+        if not intended <= failed:
+            problems.append(f"{bug}: intended scenarios did not fail: {sorted(intended - failed)}")
+        if failed - intended - also:
+            problems.append(f"{bug}: unexpected failures: {sorted(failed - intended - also)}")
+        if errors:
+            problems.append(f"{bug}: harness errors in {sorted(errors)}")
+    details = "\n".join(f"{r['target']} {r['outcome']} {r['scenario']}/{r['transport']}: {r['message'][:200]}"
+                        for r in report["results"] if r["outcome"] in ("failed", "error"))
+    assert not problems, "\n".join(problems) + "\n--- failures seen ---\n" + details
+
+
+def test_every_foundation_scenario_is_failed_by_some_bug():
+    """The union of intended scenarios covers the whole echo/daytime/time catalog (both roles)."""
+    from conformance.registry import load_all
+
+    catalog = {s.id for s in load_all().values() if s.protocol in ("echo", "daytime", "time")}
+    intended = {sid for bugs in CASES.values() for (want, _) in bugs.values() for sid in want}
+    assert sorted(catalog - intended) == []

@@ -1,0 +1,107 @@
+"""The command line (DESIGN §6): exit statuses 0/1/2, one clear line for bad input, the JSON report
+valid against its schema, JUnit XML from pytest, the scenario catalog."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = ROOT / "tests" / "broken"
+
+
+def cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "conformance", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def assert_one_clear_line(proc: subprocess.CompletedProcess, fragment: str) -> None:
+    out = proc.stdout + proc.stderr
+    assert fragment in out, out[-3000:]
+    assert "Traceback" not in out, out[-3000:]
+
+
+def test_list_prints_every_scenario_with_its_requirements():
+    proc = cli("list", "--protocol", "time")
+    assert proc.returncode == 0
+    assert "time-value-now" in proc.stdout and "TIME-FMT-2 (MUST" in proc.stdout
+    assert "echo-tcp-no-banner" not in proc.stdout
+
+
+def test_list_markdown():
+    proc = cli("list", "--markdown", "--protocol", "echo")
+    assert proc.stdout.startswith("| scenario |") and "`echo-udp-sizes`" in proc.stdout
+
+
+def test_references_pass_and_exit_zero(tmp_path):
+    report = tmp_path / "r.json"
+    junit = tmp_path / "j.xml"
+    proc = cli("run", "--protocol", "time", "--json", str(report), "--junitxml", str(junit))
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "netconformance summary" in proc.stdout
+    data = json.loads(report.read_text())
+    jsonschema.validate(data, json.loads((ROOT / "conformance" / "report_schema.json").read_text()))
+    assert data["totals"]["passed"] > 20 and data["totals"]["failed"] == 0
+    assert {t["role"] for t in data["targets"]} == {"server", "client"}
+    cases = ET.parse(junit).getroot().iter("testcase")
+    assert sum(1 for _ in cases) == len(data["results"])
+
+
+def test_failing_server_exits_one_and_names_requirement_and_bytes(tmp_path):
+    report = tmp_path / "r.json"
+    spec = f"time=name=le,cmd:{{python}} {BROKEN / 'time_server.py'} --port {{port}} --bug little-endian"
+    proc = cli("run", "--server", spec, "--json", str(report), "-k", "value_now")
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    assert "TIME-FMT-2" in proc.stdout and "byte-swapped" in proc.stdout
+    assert "expected:" in proc.stdout and "received:" in proc.stdout and "4 bytes" in proc.stdout
+    data = json.loads(report.read_text())
+    jsonschema.validate(data, json.loads((ROOT / "conformance" / "report_schema.json").read_text()))
+    failed = [r for r in data["results"] if r["outcome"] == "failed"]
+    assert failed and all(r["target"] == "le" for r in failed)
+    assert any(e["dir"] == "recv" for r in failed for e in r["transcript"]["events"])
+
+
+@pytest.mark.parametrize("spec,fragment", [
+    ("echo=bogus", "unknown target spec 'bogus'"),
+    ("nope=ref", "unknown protocol 'nope'"),
+    ("echo=cmd:cat", "put {port} in it"),
+])
+def test_bad_spec_is_a_usage_error(spec, fragment):
+    proc = cli("run", "--server", spec)
+    assert proc.returncode == 2
+    assert_one_clear_line(proc, fragment)
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command,fragment", [
+    ("/nonexistent/echo-server {port}", "command not found: '/nonexistent/echo-server'"),
+    ("{python} -c 'raise SystemExit(3)' {port}", "exited with status 3 before listening"),
+    ("{python} -c 'import sys; sys.stderr.write(\"bad config\\n\"); sys.exit(1)' {port}", "stderr: bad config"),
+])
+def test_command_that_cannot_start_is_an_error(command, fragment):
+    proc = cli("run", "--server", f"echo/tcp=cmd:{command}", "-k", "no_banner or keeps_echoing")
+    assert proc.returncode == 2, proc.stdout[-2000:]
+    assert_one_clear_line(proc, fragment)
+
+
+def test_command_that_never_listens_is_killed_with_its_group():
+    marker = f"nc-never-{uuid.uuid4().hex[:8]}"
+    command = f"sh -c 'sleep 60 & sleep 61; : {marker}' {{port}}"
+    proc = cli("run", "--startup-timeout", "1", "--server", f"echo/tcp=cmd:{command}", "-k", "no_banner")
+    assert proc.returncode == 2
+    assert_one_clear_line(proc, "did not listen on tcp port")
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
+    assert left.stdout.strip() == "", f"processes left behind: {left.stdout}"
+
+
+def test_command_that_floods_its_output_is_bounded():
+    proc = cli("run", "--startup-timeout", "1", "--server", "echo/tcp=cmd:sh -c 'yes flood' {port}", "-k", "no_banner")
+    assert proc.returncode == 2
+    assert_one_clear_line(proc, "did not listen")
