@@ -1,0 +1,366 @@
+"""HTTP/1.0 reference server (RFC 1945): serves a document root with GET, HEAD and POST.
+
+Choices where RFC 1945 leaves room (documented here, relied on by the scenarios' self-tests):
+
+* Always answers ``HTTP/1.0`` and closes after each response (§1.3, HTTP10-CONN-1); ``Connection:
+  keep-alive`` is ignored (HTTP10-CONN-2).  Requests of any ``HTTP/1.x`` are served as 1.0 (HTTP10-VER-2).
+* A major version above 1 gets ``HTTP/1.0 505 HTTP Version Not Supported`` (HTTP10-VER-4).
+* Unknown or unimplemented methods, including lowercase ``get``, get 501 (§5.1.1, HTTP10-REQ-3/ERR-5).
+* A Simple-Request (``GET /x`` with no version) gets a Simple-Response: the body alone, even for errors.
+* POST echoes the request's entity body (200, the request's Content-Type or application/octet-stream),
+  whatever the Request-URI: it never touches the document root.  POST without a valid Content-Length
+  gets 400 (§7.2.2, HTTP10-LEN-1); the body is read to exactly Content-Length however segments fall.
+* Paths: %-decoded (§5.1.2); a ``..`` segment (before or after decoding) gets 403, so does a segment
+  starting with ``.`` (hidden and internal files, HTTP10-SEC-2), a NUL gets 400, and anything resolving
+  outside the root (symlinks) gets 403 (§12.5, HTTP10-SEC-1).  An absoluteURI target is tolerated and
+  reduced to its path.  A directory without its trailing slash gets 301 to the slashed URL; a directory
+  is served as its ``index.html`` or a generated listing.
+* Limits (HTTP10-REQ-10): request line and header lines 8 KiB, head 64 KiB, 100 fields, body
+  ``max_body`` (1 MiB): beyond, 400 and close.  A client that has not completed its head within
+  ``header_timeout`` seconds (slowloris, HTTP10-CONN-4), or stays silent ``idle_timeout`` seconds, is
+  disconnected without a response.
+* Dates are rfc1123 in GMT; Last-Modified is clamped to Date (HTTP10-HDR-4).  If-Modified-Since in any
+  of the three §3.3 forms gives 304 (GET only, HTTP10-HEAD-3); invalid or future dates are ignored.
+  A 304 carries only Date and Server (HTTP10-COND-6).
+* ``redirects`` maps a path to ``(301 or 302, target)``; Location is always an absoluteURI (§10.11),
+  built from the Host header when it is well-formed, else from the bound address.
+* ``fault_paths``: GET/HEAD on these paths raises inside the handler, which must give 500 (HTTP10-ERR-4).
+* ``server_header``: the Server header's value, or ``None`` for no Server header (HTTP10-SEC-3).
+* ``behaviour``: a :class:`~reference_servers.http.peer.Behaviour` for client scenarios.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import mimetypes
+import os
+import re
+import stat
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+from conformance.errors import IncompleteError
+from reference_servers.base import ReferenceServer, drain_and_close
+
+from . import wire
+from .peer import BEHAVIOURS, Behaviour, play
+
+log = logging.getLogger("reference_servers.http")
+
+__all__ = ["SERVER_HEADER", "HttpServer", "RecordedExchange", "Response"]
+
+SERVER_HEADER = "netconformance-http/0.1"
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+_ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*(.*)$")
+
+
+@dataclass
+class Response:
+    """A response before it is written: ``status`` (int), ``headers`` (list of ``(name, value)``, str),
+    ``body`` (bytes; not sent for HEAD or a 304)."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes = b""
+
+
+@dataclass
+class RecordedExchange:
+    """What the server saw on one connection: the request head (``None`` if unparseable), the raw bytes
+    of the head, the request body and the status answered (``None`` when it closed without answering)."""
+
+    head: wire.RequestHead | None
+    raw: bytes
+    body: bytes
+    status: int | None
+
+
+class _Fault(Exception):
+    """Raised on purpose for ``fault_paths`` (HTTP10-ERR-4)."""
+
+
+class HttpServer(ReferenceServer):
+    """HTTP/1.0 origin server for one document root.
+
+    Args:
+        host, port, transports, idle_timeout: see :class:`~reference_servers.base.ReferenceServer` (seconds).
+        root: document root (str or Path; must be a directory), keyword-only.
+        header_timeout: seconds a client has to send its whole request head (default 10).
+        limits: :class:`~reference_servers.http.wire.Limits` on the head.
+        max_body: largest request body accepted, in bytes (default 1 MiB).
+        server_header: Server header value, ``None`` to send none.
+        redirects: ``{path: (status, target)}``; ``target`` is a path or an absolute URL.
+        fault_paths: paths whose handler fails on purpose (500).
+        behaviour: a :class:`Behaviour` or the name of a preset in ``BEHAVIOURS``.
+        linger: seconds to keep reading after the response before closing (NET-TCP-9).
+
+    ``exchanges`` lists a :class:`RecordedExchange` per connection (what a client under test sent).
+
+    Raises:
+        NotADirectoryError: ``root`` is not a directory.
+        KeyError: unknown behaviour name.
+    """
+
+    NAME = "http"
+    TRANSPORTS = ("tcp",)
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, root: str | os.PathLike,
+                 transports: tuple[str, ...] | None = None, idle_timeout: float = 30.0, header_timeout: float = 10.0,
+                 limits: wire.Limits = wire.DEFAULT_LIMITS, max_body: int = 1 << 20,
+                 server_header: str | None = SERVER_HEADER,
+                 redirects: dict[str, tuple[int, str]] | None = None,
+                 fault_paths: frozenset[str] | set[str] = frozenset(),
+                 behaviour: Behaviour | str | None = None, linger: float = 2.0) -> None:
+        super().__init__(host, port, transports=transports, idle_timeout=idle_timeout)
+        self.root = Path(root)
+        if not self.root.is_dir():
+            raise NotADirectoryError(f"document root {root!s} is not a directory")
+        self.real_root = os.path.realpath(self.root)
+        self.header_timeout = header_timeout
+        self.limits = limits
+        self.max_body = max_body
+        self.server_header = server_header
+        self.redirects = dict(redirects or {})
+        for path, (code, _target) in self.redirects.items():
+            if code not in (301, 302):
+                raise ValueError(f"redirect {path}: status must be 301 or 302, not {code}")
+        self.fault_paths = frozenset(fault_paths)
+        if isinstance(behaviour, str):
+            behaviour = BEHAVIOURS[behaviour]
+        self.behaviour = behaviour or BEHAVIOURS["normal"]
+        self.linger = linger
+        self.exchanges: list[RecordedExchange] = []
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ session
+    async def handle_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        exchange = RecordedExchange(None, b"", b"", None)
+        with self._lock:
+            self.exchanges.append(exchange)
+        head, rest = await self._read_head(reader, writer, exchange)
+        if head is None:
+            return
+        exchange.head, exchange.raw = head, head.raw
+        response = await self._answer(head, rest, reader, writer, exchange)
+        if response is None:
+            return
+        exchange.status = response.status
+        await self._send(head, response, reader, writer)
+
+    async def _read_head(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                         exchange: RecordedExchange) -> tuple[wire.RequestHead | None, bytes]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.header_timeout
+        buf = b""
+        parse = False
+        while True:
+            if parse:
+                try:
+                    head, used = wire.parse_request_head(buf, self.limits)
+                    return head, buf[used:]
+                except IncompleteError:
+                    pass
+                except wire.RequestError as exc:
+                    exchange.raw, exchange.status = buf, exc.status
+                    await self._send_error(None, exc.status, str(exc), reader, writer)
+                    return None, b""
+            left = min(self.idle_timeout, deadline - loop.time())
+            if left <= 0:
+                log.debug("request head not complete within %s s; closing", self.header_timeout)
+                exchange.raw = buf
+                return None, b""
+            try:
+                data = await asyncio.wait_for(reader.read(65536), left)
+            except TimeoutError:
+                exchange.raw = buf
+                log.debug("client idle while sending its head; closing")
+                return None, b""
+            if not data:
+                exchange.raw = buf
+                if buf.strip():  # EOF inside the head: the request can never be completed
+                    exchange.status = 400
+                    await self._send_error(None, 400, "connection half-closed before the end of the request "
+                                           "head (missing empty line?)", reader, writer)
+                return None, b""
+            buf += data
+            # parse again only when a line may have ended or a limit may be crossed (keeps trickling cheap)
+            parse = b"\n" in data or len(buf) > self.limits.max_line
+
+    async def _answer(self, head: wire.RequestHead, rest: bytes, reader: asyncio.StreamReader,
+                      writer: asyncio.StreamWriter, exchange: RecordedExchange) -> Response | None:
+        if head.version is not None and head.version[0] > 1:
+            return self._error(505, f"HTTP/{head.version[0]}.{head.version[1]} is not supported; this server "
+                                    "speaks HTTP/1.0")
+        if head.method not in wire.IMPLEMENTED_METHODS:
+            return self._error(501, f"method {head.method!r} is not implemented (methods are case-sensitive)")
+        try:
+            length = wire.request_content_length(head.headers)
+        except wire.RequestError as exc:
+            return self._error(400, str(exc))
+        if head.method == "POST" and length is None:
+            return self._error(400, "POST requires a valid Content-Length")
+        body = b""
+        if length:
+            if length > self.max_body:
+                return self._error(400, f"request body of {length} bytes exceeds the limit of {self.max_body}")
+            body = await self._read_body(rest, length, reader)
+            exchange.body = body
+            if body is None:
+                return self._error(400, f"connection half-closed before {length} body bytes arrived")
+        try:
+            if head.method == "POST":
+                return self._post(head, body)
+            return self._get(head)
+        except Exception:  # a failing handler gives 500 and the server keeps running (HTTP10-ERR-4)
+            log.exception("handler failed for %s %s", head.method, head.target)
+            return self._error(500, "the server failed while handling the request")
+
+    async def _read_body(self, rest: bytes, length: int, reader: asyncio.StreamReader) -> bytes | None:
+        """Exactly ``length`` body octets (HTTP10-LEN-2); surplus is ignored (one request per connection).
+        Returns ``None`` when the client closes first.  Each wait is bounded by ``idle_timeout``."""
+        body = bytearray(rest[:length])
+        while len(body) < length:
+            data = await asyncio.wait_for(reader.read(min(65536, length - len(body))), self.idle_timeout)
+            if not data:
+                return None
+            body += data
+        return bytes(body)
+
+    # ------------------------------------------------------------------ handlers
+    def _post(self, head: wire.RequestHead, body: bytes) -> Response:
+        ctype = head.headers.get("Content-Type") or "application/octet-stream"
+        return Response(200, self._base_headers() + [("Content-Type", ctype), ("Content-Length", str(len(body)))],
+                        body)
+
+    def _get(self, head: wire.RequestHead) -> Response:
+        target = head.target
+        if m := _ABSOLUTE_URI.match(target):
+            target = m.group(1) or "/"
+        if not target.startswith("/"):
+            return self._error(400, f"Request-URI {head.target!r} is neither an abs_path nor an absoluteURI")
+        path = target.split("?", 1)[0].split("#", 1)[0]
+        if path in self.redirects:
+            code, location = self.redirects[path]
+            return self._redirect(head, code, location)
+        if path in self.fault_paths:
+            raise _Fault(f"fault path {path}")
+        raw = urllib.parse.unquote_to_bytes(path)
+        if b"\0" in raw:
+            return self._error(400, "NUL in the Request-URI")
+        segments = os.fsdecode(raw).split("/")
+        if any(seg == ".." for seg in segments) or ".." in path.split("/"):
+            return self._error(403, "'..' path segments are not allowed")
+        if any(seg.startswith(".") and seg != "." for seg in segments):
+            return self._error(403, "hidden files are not served")
+        parts = [seg for seg in segments if seg not in ("", ".")]
+        fs_path = os.path.join(self.real_root, *parts)
+        real = os.path.realpath(fs_path)
+        if os.path.commonpath([real, self.real_root]) != self.real_root:
+            return self._error(403, "the path resolves outside the document root")
+        try:
+            st = os.stat(real)
+        except (FileNotFoundError, NotADirectoryError):
+            return self._error(404, f"{html.escape(urllib.parse.unquote(path))} was not found on this server")
+        except PermissionError:
+            return self._error(403, "access to this resource is forbidden")
+        if stat.S_ISDIR(st.st_mode):
+            if not path.endswith("/"):
+                return self._redirect(head, 301, path + "/")
+            index = os.path.join(real, "index.html")
+            if os.path.isfile(index):
+                real, st = index, os.stat(index)
+            else:
+                return self._listing(path, real, st)
+        if not stat.S_ISREG(st.st_mode):
+            return self._error(403, "not a regular file")
+        try:
+            with open(real, "rb") as fh:
+                body = fh.read()
+        except PermissionError:
+            return self._error(403, "access to this resource is forbidden")
+        return self._file_response(head, real, st.st_mtime, body)
+
+    def _file_response(self, head: wire.RequestHead, real: str, mtime: float, body: bytes) -> Response:
+        now = time.time()
+        last_modified = min(mtime, now)  # never later than Date (HTTP10-HDR-4)
+        if head.method == "GET":  # HEAD is never conditional (HTTP10-HEAD-3)
+            ims_text = head.headers.get("If-Modified-Since")
+            ims = wire.parse_http_date(ims_text.split(";")[0]) if ims_text else None
+            if ims is not None and ims <= now and int(last_modified) <= ims:
+                return Response(304, self._base_headers(now))  # no entity headers (HTTP10-COND-6)
+        ctype, encoding = mimetypes.guess_type(real)
+        headers = self._base_headers(now) + [("Content-Type", ctype or "application/octet-stream")]
+        if encoding:
+            headers.append(("Content-Encoding", {"gzip": "x-gzip", "compress": "x-compress"}.get(encoding, encoding)))
+        headers += [("Content-Length", str(len(body))), ("Last-Modified", wire.format_http_date(last_modified))]
+        return Response(200, headers, body)
+
+    def _listing(self, path: str, real: str, st: os.stat_result) -> Response:
+        try:
+            names = sorted(os.listdir(real))
+        except PermissionError:
+            return self._error(403, "this directory cannot be listed")
+        items = []
+        for name in names:
+            if name.startswith("."):
+                continue
+            slash = "/" if os.path.isdir(os.path.join(real, name)) else ""
+            href = urllib.parse.quote(name + slash)
+            items.append(f'<li><a href="{href}">{html.escape(name + slash)}</a></li>')
+        title = html.escape(urllib.parse.unquote(path))
+        body = (f"<html><head><title>Index of {title}</title></head><body><h1>Index of {title}</h1>"
+                f"<ul>{''.join(items)}</ul></body></html>\n").encode()
+        headers = self._base_headers() + [("Content-Type", "text/html; charset=utf-8"),
+                                          ("Content-Length", str(len(body)))]
+        return Response(200, headers, body)
+
+    def _redirect(self, head: wire.RequestHead, code: int, location: str) -> Response:
+        if not _ABSOLUTE_URI.match(location):
+            host = head.headers.get("Host", "")
+            if not _HOST.match(host or ""):
+                bound_host, port = self.address("tcp")
+                host = f"{bound_host}:{port}"
+            location = f"http://{host}{location if location.startswith('/') else '/' + location}"
+        note = f'The document has moved <a href="{html.escape(location, quote=True)}">here</a>.'
+        response = self._error(code, note)
+        response.headers.insert(len(response.headers) - 2, ("Location", location))
+        return response
+
+    def _error(self, status: int, explanation: str) -> Response:
+        """An error or redirect response with an HTML body explaining it (HTTP10-STATUS-3)."""
+        title = f"{status} {wire.reason_phrase(status)}"
+        body = (f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+                f"<p>{explanation}</p></body></html>\n").encode()
+        return Response(status, self._base_headers() + [("Content-Type", "text/html; charset=utf-8"),
+                                                        ("Content-Length", str(len(body)))], body)
+
+    def _base_headers(self, now: float | None = None) -> list[tuple[str, str]]:
+        headers = [("Date", wire.format_http_date(now))]
+        if self.server_header:
+            headers.append(("Server", self.server_header))
+        return headers
+
+    # ------------------------------------------------------------------ output
+    async def _send(self, head: wire.RequestHead | None, response: Response, reader: asyncio.StreamReader,
+                    writer: asyncio.StreamWriter) -> None:
+        with_body = not (head is not None and head.method == "HEAD") and response.status != 304
+        body = response.body if with_body else b""
+        if head is not None and head.simple:
+            actions = self.behaviour.actions(b"", body)  # Simple-Response: the body alone (§6)
+        else:
+            headers = self.behaviour.adjust_headers(response.headers, len(response.body))
+            raw_head = wire.format_response(response.status, headers)
+            actions = self.behaviour.actions(raw_head, body)
+        await play(actions, reader, writer, self.linger)
+
+    async def _send_error(self, head: wire.RequestHead | None, status: int, explanation: str,
+                          reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        response = self._error(status, html.escape(explanation))
+        raw = wire.format_response(response.status, response.headers, response.body)
+        writer.write(raw)
+        await drain_and_close(reader, writer, self.linger)

@@ -1,0 +1,91 @@
+"""Final delivery of accepted messages into a Maildir, through the stdlib :mod:`mailbox` module.
+
+The reference SMTP server is a final-delivery server for its own domains and never relays.  For each
+accepted message and each recipient it stores one copy, in the Maildir ``new/`` folder, with these lines
+prepended (RFC 5321 §4.4): ``Return-Path: <reverse-path>`` (final delivery), ``Delivered-To: <recipient>``
+(envelope recipient as received, case preserved: SMTP-TXN-7) and the ``Received:`` trace line the server
+built (SMTP-TXN-11).  Existing header lines are never changed or reordered.
+
+The content is stored with LF line endings, the Maildir convention; since the server refuses bare CR and
+bare LF in DATA, turning CRLF into LF is a reversible transformation (RFC 5321 §4.5.2, SMTP-DATA-7).
+Delivery is all or nothing (SMTP-TXN-12): if one copy cannot be written, the copies already written are
+removed and :class:`DeliveryError` is raised, so the server answers 451 and nothing is delivered.
+"""
+
+from __future__ import annotations
+
+import mailbox
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class DeliveryError(OSError):
+    """The message could not be stored; nothing was delivered (the server answers 451)."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The SMTP envelope: ``reverse_path`` (``""`` for ``<>``) and ``recipients`` (mailboxes as sent)."""
+
+    reverse_path: str
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """One stored copy: the recipient, the Maildir key and the file path."""
+
+    recipient: str
+    key: str
+    path: Path
+
+
+def trace_headers(envelope: Envelope, recipient: str, received: str) -> bytes:
+    """The lines prepended to one recipient's copy, LF-terminated (``received`` is the folded
+    ``Received:`` field with CRLF folds, as built by the server)."""
+    lines = [
+        f"Return-Path: <{envelope.reverse_path}>",
+        f"Delivered-To: {recipient}",
+        received.replace("\r\n", "\n"),
+    ]
+    return ("\n".join(lines) + "\n").encode("ascii", "replace")
+
+
+class MaildirDelivery:
+    """Deliver into the Maildir at ``path`` (created with ``cur``, ``new`` and ``tmp`` if missing).
+
+    ``fail`` (bool) simulates a storage failure for fault-injection scenarios (SMTP-TXN-12).  Thread-safe.
+    """
+
+    def __init__(self, path: str | Path, *, fail: bool = False) -> None:
+        self.path = Path(path)
+        for sub in ("tmp", "new", "cur"):
+            (self.path / sub).mkdir(parents=True, exist_ok=True)
+        self.box = mailbox.Maildir(str(self.path), factory=None, create=True)
+        self.fail = fail
+        self._lock = threading.Lock()
+
+    def deliver(self, envelope: Envelope, content: bytes, received: str) -> list[Delivered]:
+        """Store one copy per recipient of ``content`` (CRLF line endings, as received after 354).
+
+        Raises:
+            DeliveryError: a copy could not be written; every copy of this message was removed.
+        """
+        body = content.replace(b"\r\n", b"\n")
+        done: list[Delivered] = []
+        with self._lock:
+            try:
+                if self.fail:
+                    raise OSError("storage failure (simulated)")
+                for rcpt in envelope.recipients:
+                    key = self.box.add(trace_headers(envelope, rcpt, received) + body)
+                    done.append(Delivered(rcpt, key, self.path / "new" / key))
+            except OSError as exc:
+                for d in done:
+                    try:
+                        self.box.remove(d.key)
+                    except (KeyError, OSError):
+                        pass
+                raise DeliveryError(f"cannot store the message in {self.path}: {exc}") from exc
+        return done
