@@ -16,16 +16,18 @@ BROKEN = ROOT / "tests" / "broken"
 PY = sys.executable
 
 
-def run_scenarios(args: list[str], *, timeout: float = 900, files: list[str] | None = None) -> dict:
+def run_scenarios(args: list[str], *, timeout: float = 900, files: list[str] | None = None, workers: int = 0) -> dict:
     """Run pytest on the scenario modules (or ``files`` inside it) with ``args``; return the JSON report.
 
-    The subprocess runs serially (the outer test run is already parallel) with short timeouts.
+    The subprocess runs serially unless ``workers`` says (most scenario time is waiting, not CPU).
     """
     with tempfile.TemporaryDirectory(prefix="nc-selftest-") as tmp:
         report = Path(tmp) / "report.json"
         paths = [str(SCENARIOS / f) for f in files] if files else [str(SCENARIOS)]
         cmd = [PY, "-m", "pytest", *paths, "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--rootdir", str(ROOT),
-               "--json", str(report), "--conformance-timeout", "0.3", "--client-timeout", "6", *args]
+               "--json", str(report), "--conformance-timeout", "0.4", "--client-timeout", "6", *args]
+        if workers:
+            cmd += ["-n", str(workers)]
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=timeout)
         if not report.exists():
             raise AssertionError(f"no report; pytest exited {proc.returncode}:\n{proc.stdout.decode()[-3000:]}\n{proc.stderr.decode()[-2000:]}")

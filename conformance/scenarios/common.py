@@ -37,13 +37,19 @@ def survives_resets(server: ServerTarget, exchange: Exchange, *, partial: bytes 
 
 
 def survives_icmp(server: ServerTarget, request: bytes, rounds: int = 5, reqs=("NET-UDP-6",)) -> None:
-    """``rounds`` times: send ``request`` from a socket closed before the reply (the reply draws ICMP port
-    unreachable); then a fresh client must still be answered."""
+    """``rounds`` times: send ``request`` from a socket whose reply draws ICMP port unreachable; then a
+    fresh client must still be answered.
+
+    The sending socket is ``connect()``ed to another (silent) local socket before it sends with an
+    explicit destination, so the kernel delivers nothing from the server to it and answers every reply
+    with port unreachable: deterministic, unlike closing the socket and racing the reply."""
     address = server.address("udp")
-    for _ in range(rounds):
-        s = netio.udp_socket()
-        s.sendto(request, address)
-        s.close()
+    with netio.udp_socket() as decoy:
+        for _ in range(rounds):
+            with netio.udp_socket() as s:
+                s.raw.connect(decoy.getsockname())
+                s.sendto(request, address)
+                time.sleep(settings().scaled(0.05))
     time.sleep(settings().scaled(0.4))
     with netio.udp_socket() as s:
         got = netio.udp_query(s, address, request)
@@ -90,8 +96,9 @@ def idle_client_does_not_block(server: ServerTarget, exchange: Exchange, reqs=("
 # ---------------------------------------------------------------------- clients under test
 def run_client(client: ClientTarget, address: tuple[str, int], transport: str, stdin: bytes = b"",
                **kwargs) -> Run:
-    return client.run(host=address[0], port=address[1], transport=transport, stdin=stdin,
-                      wait_timeout=settings().scaled(2), **kwargs)
+    """Run the client under test once against ``address``; ``{timeout}`` is 2T unless ``wait_timeout`` says."""
+    kwargs.setdefault("wait_timeout", settings().scaled(2))
+    return client.run(host=address[0], port=address[1], transport=transport, stdin=stdin, **kwargs)
 
 
 def expect_success(run: Run, reqs, summary: str, *, expected_stdout: bytes | None = None,

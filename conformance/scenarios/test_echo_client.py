@@ -81,7 +81,8 @@ def test_large_echo(client, transport):
         conn.close()
 
     with TcpPeer(handler) as peer:
-        run = common.run_client(client, peer.address, transport, data)
+        # a bulk transfer: each wait of the client may take longer than in a plain exchange
+        run = common.run_client(client, peer.address, transport, data, wait_timeout=settings().scaled(10))
     common.expect_success(run, ["NET-TCP-3", "ECHO-TCP-8"], "16 MiB echo", expected_stdout=data,
                           sent=f"{len(data)} bytes")
 

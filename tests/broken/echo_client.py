@@ -35,13 +35,13 @@ def tcp(args, data: bytes) -> bytes:
         threading.Thread(target=s.sendall, args=(data,), daemon=True).start()
     if args.bug == "single-recv":
         return s.recv(65536)
-    got = b""
+    got = bytearray()
     while len(got) < len(data):
         chunk = s.recv(65536)
         if not chunk:
             break
         got += chunk
-    return got
+    return bytes(got)
 
 
 def udp(args, data: bytes) -> bytes:

@@ -99,7 +99,8 @@ def session(conn: socket.socket, bug: str, clock: Clock) -> None:
         while conn.recv(65536):
             pass
     except OSError:
-        pass
+        if bug == "crash-on-reset":
+            raise  # the bug: a reset escapes and takes the server down
     conn.close()
 
 
