@@ -147,8 +147,6 @@ class HttpServer(ReferenceServer):
             return
         exchange.head, exchange.raw = head, head.raw
         response = await self._answer(head, rest, reader, writer, exchange)
-        if response is None:
-            return
         exchange.status = response.status
         await self._send(head, response, reader, writer)
 
@@ -167,7 +165,7 @@ class HttpServer(ReferenceServer):
                     pass
                 except wire.RequestError as exc:
                     exchange.raw, exchange.status = buf, exc.status
-                    await self._send_error(None, exc.status, str(exc), reader, writer)
+                    await self._send_error(exc.status, str(exc), reader, writer)
                     return None, b""
             left = min(self.idle_timeout, deadline - loop.time())
             if left <= 0:
@@ -184,7 +182,7 @@ class HttpServer(ReferenceServer):
                 exchange.raw = buf
                 if buf.strip():  # EOF inside the head: the request can never be completed
                     exchange.status = 400
-                    await self._send_error(None, 400, "connection half-closed before the end of the request "
+                    await self._send_error(400, "connection half-closed before the end of the request "
                                            "head (missing empty line?)", reader, writer)
                 return None, b""
             buf += data
@@ -192,7 +190,7 @@ class HttpServer(ReferenceServer):
             parse = b"\n" in data or len(buf) > self.limits.max_line
 
     async def _answer(self, head: wire.RequestHead, rest: bytes, reader: asyncio.StreamReader,
-                      writer: asyncio.StreamWriter, exchange: RecordedExchange) -> Response | None:
+                      writer: asyncio.StreamWriter, exchange: RecordedExchange) -> Response:
         if head.version is not None and head.version[0] > 1:
             return self._error(505, f"HTTP/{head.version[0]}.{head.version[1]} is not supported; this server "
                                     "speaks HTTP/1.0")
@@ -208,10 +206,10 @@ class HttpServer(ReferenceServer):
         if length:
             if length > self.max_body:
                 return self._error(400, f"request body of {length} bytes exceeds the limit of {self.max_body}")
-            body = await self._read_body(rest, length, reader)
-            exchange.body = body
-            if body is None:
+            received = await self._read_body(rest, length, reader)
+            if received is None:
                 return self._error(400, f"connection half-closed before {length} body bytes arrived")
+            body = exchange.body = received
         try:
             if head.method == "POST":
                 return self._post(head, body)
@@ -265,7 +263,7 @@ class HttpServer(ReferenceServer):
         try:
             st = os.stat(real)
         except (FileNotFoundError, NotADirectoryError):
-            return self._error(404, f"{html.escape(urllib.parse.unquote(path))} was not found on this server")
+            return self._error(404, f"{urllib.parse.unquote(path)} was not found on this server")
         except PermissionError:
             return self._error(403, "access to this resource is forbidden")
         if stat.S_ISDIR(st.st_mode):
@@ -327,15 +325,17 @@ class HttpServer(ReferenceServer):
                 host = f"{bound_host}:{port}"
             location = f"http://{host}{location if location.startswith('/') else '/' + location}"
         note = f'The document has moved <a href="{html.escape(location, quote=True)}">here</a>.'
-        response = self._error(code, note)
+        response = self._error(code, "", markup=note)
         response.headers.insert(len(response.headers) - 2, ("Location", location))
         return response
 
-    def _error(self, status: int, explanation: str) -> Response:
-        """An error or redirect response with an HTML body explaining it (HTTP10-STATUS-3)."""
+    def _error(self, status: int, explanation: str, *, markup: str | None = None) -> Response:
+        """An error or redirect response with an HTML body explaining it (HTTP10-STATUS-3).
+        ``explanation`` is text (escaped here); ``markup`` replaces it with ready HTML."""
         title = f"{status} {wire.reason_phrase(status)}"
+        text = markup if markup is not None else html.escape(explanation)
         body = (f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
-                f"<p>{explanation}</p></body></html>\n").encode()
+                f"<p>{text}</p></body></html>\n").encode()
         return Response(status, self._base_headers() + [("Content-Type", "text/html; charset=utf-8"),
                                                         ("Content-Length", str(len(body)))], body)
 
@@ -358,9 +358,10 @@ class HttpServer(ReferenceServer):
             actions = self.behaviour.actions(raw_head, body)
         await play(actions, reader, writer, self.linger)
 
-    async def _send_error(self, head: wire.RequestHead | None, status: int, explanation: str,
-                          reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        response = self._error(status, html.escape(explanation))
+    async def _send_error(self, status: int, explanation: str, reader: asyncio.StreamReader,
+                          writer: asyncio.StreamWriter) -> None:
+        """Answer a request that could not be parsed (always a Full-Response) and close politely."""
+        response = self._error(status, explanation)
         raw = wire.format_response(response.status, response.headers, response.body)
         writer.write(raw)
         await drain_and_close(reader, writer, self.linger)
