@@ -13,6 +13,7 @@ import threading
 
 BUGS = {
     "none": "correct",
+    "adds-newline": "prints the echo followed by a newline (echo-client-basic)",
     "single-recv": "trusts one recv() to hold the whole echo (echo-client-fragmented-echo)",
     "no-timeout": "waits forever (echo-client-stalled-server, echo-client-never-accepted, echo-client-short-echo-stall)",
     "write-then-read": "writes everything before reading (echo-client-large-echo deadlocks)",
@@ -80,7 +81,7 @@ def main() -> int:
             return 0
         print(f"echo: {exc}", file=sys.stderr)
         return 3
-    sys.stdout.buffer.write(got)
+    sys.stdout.buffer.write(got + (b"\n" if args.bug == "adds-newline" else b""))
     if got != data and args.bug not in ("no-compare", "errors-are-success"):
         print("echo: mismatch", file=sys.stderr)
         return 1
