@@ -35,7 +35,6 @@ from reference_servers import clientbase
 from reference_servers.clientbase import TemporaryFailure
 from reference_servers.smtp import wire
 
-
 #: how the suite launches this client (DESIGN §3 placeholders; ``--to={to}`` repeats per recipient)
 CONTRACT_ARGS = ("--host", "{host}", "--port", "{port}", "--from={from}", "--to={to}", "--timeout", "{timeout}")
 

@@ -329,11 +329,12 @@ class SmtpSession:
             return
         data = bytes(self.out)
         self.out.clear()
-        await self._write(data)
-        if self._input_waiting():
+        if await self._write(data):
             self.next_ahead = True
 
-    async def _write(self, data: bytes, delay: bool = True) -> None:
+    async def _write(self, data: bytes, delay: bool = True) -> bool:
+        """Write ``data`` with the behaviour's delays and cuts; return True when client input was already
+        waiting just before the last piece went out (the client did not wait for this reply)."""
         b = self.behaviour
         if delay and b.reply_delay > 0:
             await asyncio.sleep(b.reply_delay)
@@ -344,12 +345,18 @@ class SmtpSession:
             pieces = [data[:cut], data[cut:]]
         if b.fragment > 0:
             pieces = [p[i: i + b.fragment] for p in pieces for i in range(0, len(p), b.fragment)]
+        ahead = False
         for i, piece in enumerate(pieces):
             if i:
                 await asyncio.sleep(b.split_pause if b.split_pause > 0 and b.fragment <= 0 else b.fragment_gap)
+            if i == len(pieces) - 1:
+                await asyncio.sleep(0)  # let the reader task take what has already arrived
+                ahead = self._input_waiting()
             self.log.events.append((time.monotonic(), "S", piece))
             self.writer.write(piece)
-            await self.writer.drain()
+            # a client that never reads must not hold the session forever
+            await asyncio.wait_for(self.writer.drain(), self.server.idle_timeout)
+        return ahead
 
     def reply(self, code: int, *lines: str, esc: str | None = None, verb: str = "") -> None:
         """Queue a reply; ``esc`` is the enhanced code, used when ENHANCEDSTATUSCODES is advertised."""
@@ -465,8 +472,7 @@ class SmtpSession:
             self.out += wire.format_reply(220, f"{self.server.domain} ESMTP netconformance reference server ready")
         data = bytes(self.out)  # the greeting: split or fragmented like any reply, never reply_delay'd
         self.out.clear()
-        await self._write(data, delay=False)
-        self.next_ahead = self._input_waiting()
+        self.next_ahead = await self._write(data, delay=False)
         while True:
             try:
                 line = self.lines.next_line()

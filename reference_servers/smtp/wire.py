@@ -49,7 +49,7 @@ KNOWN_VERBS = frozenset(
      "SEND", "SOML", "SAML", "TURN"}
 )
 
-_REPLY_LINE = re.compile(rb"^([2-5][0-9][0-9])(?:([ -])(.*))?$", re.S)
+_REPLY_LINE = re.compile(rb"^([2-5][0-9][0-9])(?:([ -])(.*))?$", re.DOTALL)
 _ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?: +|$)")
 _HIGH_OCTET = re.compile(rb"[\x80-\xff]")
 _KEYWORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
@@ -58,7 +58,8 @@ _ATEXT = r"A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
 _DOT_STRING = re.compile(rf"^[{_ATEXT}]+(?:\.[{_ATEXT}]+)*$")
 _QUOTED_STRING = re.compile(r'^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$')
 _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
-_ADDRESS_LITERAL = re.compile(r"^\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+|[A-Za-z0-9-]*[A-Za-z0-9]:[\x21-\x5a\x5e-\x7e]+)\]$")
+_ADDRESS_LITERAL = re.compile(
+    r"^\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+|[A-Za-z0-9-]*[A-Za-z0-9]:[\x21-\x5a\x5e-\x7e]+)\]$")
 
 
 # ---------------------------------------------------------------------- command lines

@@ -1,0 +1,394 @@
+"""SMTP clients (RFC 5321 with PIPELINING, SIZE, 8BITMIME): the client under test submits a message to the
+reference server, which misbehaves on purpose (``reference_servers.smtp.server.Behaviour``) and records the
+session: what arrived, when, and whether a command came before the reply it should have waited for.
+
+Contract (DESIGN §5): the client reads an RFC 5322 message on stdin and submits it from ``{from}`` to every
+``{to}``; exit 0 means the server accepted it.  Every failure shows the dialogue up to that point.
+"""
+
+from __future__ import annotations
+
+import re
+
+from conformance.checks import fail
+from conformance.registry import scenario
+from conformance.scenarios import common
+from fixtures.context import settings
+from reference_servers.smtp import wire
+from reference_servers.smtp.server import Behaviour
+
+P = {"protocol": "smtp", "role": "client"}
+DOMAIN = "example.test"
+SENDER = "sender@client.test"
+MESSAGE = (b"From: <sender@client.test>\r\nTo: <alice@example.test>\r\nSubject: netconformance\r\n"
+           b"Message-ID: <nc-client@client.test>\r\n\r\nHello.\r\nSecond line.\r\n")
+
+
+def submit(client, transport, reference, *, msg: bytes = MESSAGE, rcpts=("alice@example.test",), **options):
+    """Start the reference server with ``options``, run the client once; return (run, server, session log)."""
+    srv = reference(**options)
+    run = common.run_client(client, srv.address("tcp"), transport, msg, mail_from=SENDER, recipients=list(rcpts))
+    try:
+        logs = srv.wait_sessions_closed(1, settings().scaled(6))
+    except TimeoutError:
+        logs = list(srv.sessions)
+    return run, srv, (logs[0] if logs else None)
+
+
+def dialogue(log) -> str:
+    if log is None:
+        return "dialogue: (the client never connected)"
+    return "dialogue:\n" + "\n".join("            " + ln for ln in log.dialogue(2500).splitlines())
+
+
+def verdict(cond, reqs, summary: str, log, run=None, **kw) -> None:
+    if not cond:
+        extra = f"client {run.describe()}\n  " if run is not None else ""
+        fail(reqs, summary, detail=extra + dialogue(log), **kw)
+
+
+def expect_ok(run, log, reqs, summary: str) -> None:
+    verdict(run.status == 0 and not run.hung, reqs, f"{summary}: the client did not report success", log, run,
+            expected="exit status 0")
+
+
+def expect_failure(run, log, reqs, summary: str) -> None:
+    verdict(not run.hung, reqs, f"{summary}: the client hung", log, run, expected="a non-zero exit within its timeout")
+    verdict(run.status != 0, reqs, f"{summary}: the client claimed success", log, run, expected="a non-zero exit status")
+
+
+def sent_by(log) -> bytes:
+    """Every octet the client sent (empty if it never connected)."""
+    return log.received() if log else b""
+
+
+def commands(log) -> list[str]:
+    return [c.verb for c in log.commands] if log else []
+
+
+def expected_content(msg: bytes) -> bytes:
+    content = wire.to_crlf(msg)
+    return content if content.endswith(b"\r\n") else content + b"\r\n"
+
+
+# ====================================================================== protocol
+@scenario("smtp-client-basic", category="protocol",
+          requirements=["SMTP-TXN-9", "SMTP-SEQ-10", "SMTP-QUIT-4", "SMTP-DATA-6"], **P)
+def test_basic(client, transport, reference):
+    """A plain submission: `MAIL FROM:<...>` and `RCPT TO:<...>` without spaces, the message delivered
+    unchanged (no extra blank line), QUIT last, and the client waits for the 221 before closing."""
+    run, srv, log = submit(client, transport, reference)
+    expect_ok(run, log, "SMTP-TXN-9", "plain submission")
+    sent = sent_by(log)
+    verdict(re.search(rb"(?i)(^|\r\n)MAIL FROM:<", sent) and re.search(rb"(?i)\r\nRCPT TO:<", sent), "SMTP-TXN-9",
+            "MAIL/RCPT not in the form 'MAIL FROM:<path>' / 'RCPT TO:<path>'", log)
+    verdict(srv.accepted and srv.accepted[0].content == expected_content(MESSAGE), "SMTP-DATA-6",
+            "the delivered message differs from stdin", log, run, expected=expected_content(MESSAGE),
+            received=srv.accepted[0].content if srv.accepted else "nothing delivered")
+    verdict(commands(log)[-1:] == ["QUIT"], "SMTP-SEQ-10", "the session did not end with QUIT", log)
+    quit_reply = max((t for t, k, d in log.events if k == "S" and d.startswith(b"221")), default=None)
+    verdict(quit_reply is not None and (log.eof_at is None or log.eof_at >= quit_reply), "SMTP-QUIT-4",
+            "the client closed before the 221 was sent", log)
+
+
+@scenario("smtp-client-quit-waits-221", category="timeouts", requirements=["SMTP-QUIT-4", "SMTP-SEQ-10"], **P)
+def test_quit_waits(client, transport, reference):
+    """Every reply comes T/2 late: the client still waits for each, and for the 221, before closing."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(reply_delay=settings().scaled(0.5)))
+    expect_ok(run, log, "SMTP-QUIT-4", "slow server")
+    quit_reply = max((t for t, k, d in log.events if k == "S" and d.startswith(b"221")), default=None)
+    verdict(quit_reply is not None and (log.eof_at is None or log.eof_at >= quit_reply), "SMTP-QUIT-4",
+            "the client closed before the 221 was sent", log)
+
+
+@scenario("smtp-client-dot-stuffing", category="protocol", requirements=["SMTP-DATA-3", "SMTP-HIST-1"], **P)
+def test_dot_stuffing(client, transport, reference):
+    """Lines `.`, `.x` and `..` are stuffed (`..`, `..x`, `...`): the server stores the original message."""
+    msg = MESSAGE + b".\r\n.x\r\n..\r\n.hidden line\r\nlast\r\n"
+    run, srv, log = submit(client, transport, reference, msg=msg)
+    got = srv.accepted[0].content if srv.accepted else None
+    verdict(got == expected_content(msg), "SMTP-DATA-3", "dot-leading lines were not stuffed", log, run,
+            expected=expected_content(msg), received=got if got is not None else "nothing delivered")
+    expect_ok(run, log, "SMTP-DATA-3", "message with dot-leading lines")
+
+
+@scenario("smtp-client-crlf-only", category="protocol", requirements=["SMTP-DATA-5", "SMTP-DATA-6"], **P)
+def test_crlf_only(client, transport, reference):
+    """A message with LF line ends and no final newline: only CRLF on the wire, a final CRLF added, and no
+    extra blank line before the terminating dot."""
+    msg = b"From: <sender@client.test>\nSubject: lf\n\nline one\nline two"
+    run, srv, log = submit(client, transport, reference, msg=msg)
+    expect_ok(run, log, "SMTP-DATA-5", "LF-terminated message")
+    raw = sent_by(log)
+    verdict(b"\n" not in raw.replace(b"\r\n", b"") and b"\r" not in raw.replace(b"\r\n", b""), "SMTP-DATA-5",
+            "bare LF or CR on the wire", log, received=raw)
+    verdict(srv.accepted and srv.accepted[0].content == expected_content(msg), "SMTP-DATA-6",
+            "the message was changed (extra blank line?)", log, expected=expected_content(msg),
+            received=srv.accepted[0].content if srv.accepted else "nothing delivered")
+
+
+@scenario("smtp-client-ehlo-name", category="protocol", requirements=["SMTP-EHLO-11", "SMTP-EHLO-9"], **P)
+def test_ehlo_name(client, transport, reference):
+    """The client opens with EHLO (or HELO) whose argument is a domain or an address literal."""
+    run, srv, log = submit(client, transport, reference)
+    first = log.commands[0] if log and log.commands else None
+    verdict(first is not None and first.verb in ("EHLO", "HELO"), "SMTP-EHLO-9", "the first command is not EHLO/HELO", log)
+    arg = first.line.decode("ascii", "replace").partition(" ")[2]
+    verdict(wire.is_domain(arg), "SMTP-EHLO-11", f"EHLO argument {arg!r} is neither a domain nor an address literal", log)
+
+
+@scenario("smtp-client-helo-fallback", category="protocol", requirements=["SMTP-EHLO-9"], **P)
+def test_helo_fallback(client, transport, reference):
+    """EHLO is answered `500 Command unrecognized`: the client falls back to HELO and delivers."""
+    run, srv, log = submit(client, transport, reference,
+                           behaviour=Behaviour(replies={"EHLO": "500 5.5.1 Command unrecognized"}, extensions=()))
+    verdict(commands(log)[:2] == ["EHLO", "HELO"], "SMTP-EHLO-9", "no HELO after EHLO was refused", log)
+    expect_ok(run, log, "SMTP-EHLO-9", "server without EHLO")
+
+
+@scenario("smtp-client-no-unadvertised-extensions", category="protocol",
+          requirements=["SMTP-EHLO-10", "SMTP-PIPE-1", "SMTP-SEQ-8", "SMTP-8BIT-5"], **P)
+def test_no_unadvertised(client, transport, reference):
+    """The EHLO reply lists no extension and every reply comes T/4 late: no `SIZE=`/`BODY=` parameters,
+    and exactly one command outstanding at a time (no pipelining)."""
+    run, srv, log = submit(client, transport, reference, rcpts=("alice@example.test", "bob@example.test"),
+                           behaviour=Behaviour(extensions=(), reply_delay=settings().scaled(0.25)))
+    expect_ok(run, log, "SMTP-EHLO-10", "server without extensions")
+    for c in log.commands:
+        verdict(b"SIZE=" not in c.line.upper() and b"BODY=" not in c.line.upper(), ("SMTP-EHLO-10", "SMTP-8BIT-5"),
+                f"unadvertised parameter used: {c.line!r}", log)
+    ahead = [c.line for c in log.commands if c.ahead]
+    verdict(not ahead and not log.content_ahead, ("SMTP-PIPE-1", "SMTP-SEQ-8"),
+            "commands sent before the previous reply (pipelining without PIPELINING)", log, received=repr(ahead))
+
+
+@scenario("smtp-client-waits-for-greeting", category="timeouts", requirements=["SMTP-CONN-3"], **P)
+def test_waits_for_greeting(client, transport, reference):
+    """The greeting comes after T (half the per-wait timeout the client is given): the client sends
+    nothing before it."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(greeting_delay=settings().timeout))
+    verdict(not (log and log.commands and log.commands[0].ahead), "SMTP-CONN-3",
+            "the client spoke before the greeting", log)
+    expect_ok(run, log, "SMTP-CONN-3", "late greeting")
+
+
+@scenario("smtp-client-reply-codes", category="protocol", requirements=["SMTP-REPLY-4", "SMTP-ESC-4"], **P)
+def test_reply_codes(client, transport, reference):
+    """Replies without text (`250`), unknown codes (`299 odd`) and no enhanced codes: the client goes by
+    the first digit and succeeds."""
+    beh = Behaviour(replies={"MAIL": "299 odd but positive", "RCPT": b"250\r\n", "EOD": "250"},
+                    extensions=("PIPELINING", "SIZE 1000000"))
+    run, srv, log = submit(client, transport, reference, behaviour=beh)
+    expect_ok(run, log, "SMTP-REPLY-4", "bare and unusual success codes")
+
+
+@scenario("smtp-client-long-reply-lines", category="protocol", requirements=["SMTP-REPLY-6"], **P)
+def test_long_reply_lines(client, transport, reference):
+    """EHLO reply lines of 512 octets (the maximum, CRLF included) are accepted."""
+    filler = "X-LONG " + "a" * (512 - 4 - 7 - 2)
+    beh = Behaviour(replies={"EHLO": f"250-{DOMAIN} hello\n250-{filler}\n250 PIPELINING"})
+    run, srv, log = submit(client, transport, reference, behaviour=beh)
+    expect_ok(run, log, "SMTP-REPLY-6", "512-octet reply lines")
+
+
+# ====================================================================== PIPELINING, SIZE, 8BITMIME
+@scenario("smtp-client-pipelining-batch", category="protocol", requirements=["SMTP-PIPE-2", "SMTP-SEQ-9"], **P)
+def test_pipelining_batch(client, transport, reference):
+    """With PIPELINING, the message content is sent only after the 354 (DATA ends its batch)."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(reply_delay=settings().scaled(0.2)))
+    expect_ok(run, log, "SMTP-PIPE-2", "pipelined submission")
+    verdict(not log.content_ahead, ("SMTP-PIPE-2", "SMTP-SEQ-9"), "message content sent before the 354", log)
+
+
+@scenario("smtp-client-size-limit", category="protocol", requirements=["SMTP-SIZE-9", "SMTP-EHLO-4", "SMTP-LIMIT-5"], **P)
+def test_size_limit(client, transport, reference):
+    """The server advertises `size 100` (lower case) and enforces it: a 5000-octet message is not uploaded
+    (the client gives up before DATA, or its `SIZE=5000` gets 552), and the client reports failure."""
+    msg = MESSAGE + b"x" * 70 + b"\r\n" * 1 + (b"y" * 98 + b"\r\n") * 48
+    run, srv, log = submit(client, transport, reference, msg=msg, max_size=100,
+                           behaviour=Behaviour(extensions=("pipelining", "size 100")))
+    verdict(not srv.accepted and b"y" * 98 not in sent_by(log), ("SMTP-SIZE-9", "SMTP-EHLO-4"),
+            "an oversize message was uploaded although SIZE 100 was advertised", log)
+    expect_failure(run, log, "SMTP-LIMIT-5", "oversize message")
+
+
+@scenario("smtp-client-8bit-without-8bitmime", category="protocol", requirements=["SMTP-8BIT-4", "SMTP-CLIENT-5"], **P)
+def test_8bit_without_8bitmime(client, transport, reference):
+    """UTF-8 content and a server without 8BITMIME: no octet above 0x7F on the wire (converted to 7-bit
+    MIME, or refused before DATA)."""
+    msg = "From: <sender@client.test>\r\nSubject: utf-8\r\n\r\nGrüße, ½ €\r\n".encode()
+    run, srv, log = submit(client, transport, reference, msg=msg, behaviour=Behaviour(extensions=("PIPELINING",)))
+    raw = sent_by(log)
+    verdict(not re.search(rb"[\x80-\xff]", raw), ("SMTP-8BIT-4", "SMTP-CLIENT-5"), "8-bit octets sent to a server "
+            "without 8BITMIME", log, received=raw)
+
+
+@scenario("smtp-client-too-many-recipients", category="protocol", requirements=["SMTP-LIMIT-4", "SMTP-HIST-4"], **P)
+def test_too_many_recipients(client, transport, reference):
+    """The server takes 2 recipients per transaction and says 452 to the rest: the client sends the rest
+    in another transaction (SHOULD), so all 4 get the message."""
+    rcpts = [f"r{i}@{DOMAIN}" for i in range(4)]
+    run, srv, log = submit(client, transport, reference, rcpts=rcpts, max_recipients=2)
+    got = sorted(r for a in srv.accepted for r in a.envelope.recipients)
+    verdict(got == sorted(rcpts), "SMTP-LIMIT-4", "recipients refused with 452 were not retried in a new transaction",
+            log, run, expected=", ".join(rcpts), received=", ".join(got) or "nothing delivered")
+
+
+# ====================================================================== failures (4yz / 5yz)
+@scenario("smtp-client-greeting-554", category="protocol", requirements=["SMTP-REPLY-4", "SMTP-CONN-4"], **P)
+def test_greeting_554(client, transport, reference):
+    """A 554 greeting (no service): the client sends no transaction and reports failure."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"GREETING": "554 no service here"}))
+    verdict("MAIL" not in commands(log), "SMTP-REPLY-4", "MAIL sent after a 554 greeting", log)
+    expect_failure(run, log, "SMTP-REPLY-4", "554 greeting")
+
+
+@scenario("smtp-client-mail-451", category="protocol", requirements=["SMTP-CLIENT-1", "SMTP-CLIENT-4"], **P)
+def test_mail_451(client, transport, reference):
+    """MAIL gets `451 4.3.0`: the client reports a (temporary) failure and does not retry in a tight loop."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"MAIL": "451 4.3.0 Try again later"}))
+    expect_failure(run, log, "SMTP-CLIENT-1", "MAIL 451")
+    verdict(commands(log).count("MAIL") <= 1 and len(srv.sessions) == 1, "SMTP-CLIENT-1",
+            "the client retried at once after 451", log)
+
+
+@scenario("smtp-client-mail-552", category="protocol", requirements=["SMTP-SIZE-8"], **P)
+def test_mail_552(client, transport, reference):
+    """MAIL gets `552 5.3.4`: the next command is RSET or QUIT, not RCPT; failure reported."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(
+        replies={"MAIL": "552 5.3.4 Message too big"}, extensions=("SIZE 1000000",)))
+    after = commands(log)[commands(log).index("MAIL") + 1:] if "MAIL" in commands(log) else []
+    verdict(not after or after[0] in ("RSET", "QUIT"), "SMTP-SIZE-8", "the client went on after 552 to MAIL", log)
+    expect_failure(run, log, "SMTP-SIZE-8", "MAIL 552")
+
+
+@scenario("smtp-client-rcpt-partly-refused", category="protocol", requirements=["SMTP-CLIENT-2", "SMTP-TXN-2"], **P)
+def test_rcpt_partly_refused(client, transport, reference):
+    """One of two recipients gets 550: the other still gets the message, and the refused one is not retried."""
+    beh = Behaviour(replies={f"RCPT bad@{DOMAIN}": "550 5.1.1 No such user"})
+    run, srv, log = submit(client, transport, reference, behaviour=beh, rcpts=(f"bad@{DOMAIN}", f"good@{DOMAIN}"))
+    got = [r for a in srv.accepted for r in a.envelope.recipients]
+    verdict(got == [f"good@{DOMAIN}"], "SMTP-CLIENT-2", "the accepted recipient did not get the message", log, run,
+            received=", ".join(got) or "nothing delivered")
+    verdict(sent_by(log).count(f"bad@{DOMAIN}".encode()) <= 1, "SMTP-CLIENT-2", "the refused recipient was retried", log)
+
+
+@scenario("smtp-client-no-data-without-recipients", category="protocol",
+          requirements=["SMTP-CLIENT-3", "SMTP-SEQ-9", "SMTP-PIPE-3"], **P)
+def test_no_data_without_recipients(client, transport, reference):
+    """Every RCPT gets 550 (server without PIPELINING): the next command is RSET or QUIT, never DATA, no
+    content is sent, and the client reports failure."""
+    beh = Behaviour(replies={"RCPT": "550 5.1.1 No such user"}, extensions=())
+    run, srv, log = submit(client, transport, reference, behaviour=beh)
+    verbs = commands(log)
+    after = verbs[len(verbs) - verbs[::-1].index("RCPT"):] if "RCPT" in verbs else []
+    verdict(not after or after[0] in ("RSET", "QUIT"), ("SMTP-CLIENT-3", "SMTP-SEQ-9"),
+            "the client went on with DATA although every recipient was refused", log)
+    verdict(b"Hello." not in sent_by(log), "SMTP-SEQ-9", "message content sent without a 354", log)
+    expect_failure(run, log, "SMTP-CLIENT-3", "all recipients refused")
+
+
+@scenario("smtp-client-pipelined-all-refused", category="protocol", requirements=["SMTP-PIPE-3", "SMTP-CLIENT-3"], **P)
+def test_pipelined_all_refused(client, transport, reference):
+    """With PIPELINING, every RCPT gets 550 but the pipelined DATA gets 354: the client sends only `.`
+    (an empty message, which the server drops), never the content."""
+    beh = Behaviour(replies={"RCPT": "550 5.1.1 No such user", "DATA": "354 go ahead"})
+    run, srv, log = submit(client, transport, reference, behaviour=beh)
+    verdict(b"Hello." not in sent_by(log), "SMTP-PIPE-3", "the content was sent although no recipient was accepted",
+            log)
+    expect_failure(run, log, "SMTP-CLIENT-3", "all pipelined recipients refused")
+
+
+@scenario("smtp-client-data-554", category="protocol", requirements=["SMTP-SEQ-9"], **P)
+def test_data_554(client, transport, reference):
+    """DATA gets 554: no content follows (the next bytes are RSET or QUIT), failure reported."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"DATA": "554 5.0.0 No"}))
+    verdict(b"Hello." not in sent_by(log), "SMTP-SEQ-9", "content sent after DATA was refused", log)
+    expect_failure(run, log, "SMTP-SEQ-9", "DATA 554")
+
+
+@scenario("smtp-client-end-of-data-refused", category="protocol", requirements=["SMTP-SIZE-10", "SMTP-CLIENT-1"], **P)
+def test_end_of_data_refused(client, transport, reference):
+    """The message is refused at end-of-data (552, then 451 in a second run): failure reported both times."""
+    for reply in ("552 5.3.4 Message too big", "451 4.3.0 Try again later"):
+        run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"EOD": reply}))
+        expect_failure(run, log, ("SMTP-SIZE-10", "SMTP-CLIENT-1"), f"end-of-data {reply[:3]}")
+
+
+# ====================================================================== partial reads
+@scenario("smtp-client-multiline-greeting-split", category="partial-reads", requirements=["SMTP-CONN-4", "SMTP-REPLY-5"], **P)
+def test_multiline_greeting_split(client, transport, reference):
+    """A three-line greeting written in two pieces cut mid-line (2T apart): EHLO comes once, after the
+    last line; every later multi-line reply is split the same way."""
+    beh = Behaviour(replies={"GREETING": f"220-{DOMAIN} first line\n220-second line\n220 third line"},
+                    split_pause=settings().scaled(0.6))
+    run, srv, log = submit(client, transport, reference, behaviour=beh)
+    verdict(not (log and log.commands and log.commands[0].ahead), ("SMTP-CONN-4", "SMTP-REPLY-5"),
+            "the client answered the greeting before its last line", log)
+    expect_ok(run, log, ("SMTP-CONN-4", "SMTP-REPLY-5"), "split multi-line replies")
+
+
+@scenario("smtp-client-replies-trickled", category="partial-reads", requirements=["NET-TCP-1", "SMTP-REPLY-5"], **P)
+def test_replies_trickled(client, transport, reference):
+    """Every reply arrives 3 octets per segment: the submission succeeds."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(fragment=3, fragment_gap=0.003))
+    expect_ok(run, log, ("NET-TCP-1", "SMTP-REPLY-5"), "fragmented replies")
+    verdict(srv.accepted, "NET-TCP-1", "nothing delivered", log)
+
+
+@scenario("smtp-client-garbage-reply", category="robustness", requirements=["SMTP-REPLY-4", "SMTP-LIMIT-5"], **P)
+def test_garbage_reply(client, transport, reference):
+    """MAIL is answered with a line that is no reply at all (`hello there`, then the connection stays
+    open): the client reports an error within its timeout, never success."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"MAIL": b"hello there\r\n"}))
+    expect_failure(run, log, "SMTP-REPLY-4", "garbage instead of a reply")
+    verdict(not srv.accepted, "SMTP-REPLY-4", "a message was delivered after a garbage reply to MAIL", log)
+
+
+# ====================================================================== connection loss, timeouts
+@scenario("smtp-client-421-mid-session", category="nonblocking", requirements=["SMTP-421-2"], **P)
+def test_421(client, transport, reference):
+    """RCPT gets `421` and the server closes: the client reports a failure (non-zero exit), does not hang,
+    and never claims the message was sent."""
+    run, srv, log = submit(client, transport, reference,
+                           behaviour=Behaviour(replies={"RCPT": f"421 4.3.2 {DOMAIN} Service shutting down"}))
+    expect_failure(run, log, "SMTP-421-2", "421 mid-session")
+
+
+@scenario("smtp-client-lost-after-data", category="nonblocking", requirements=["SMTP-CLIENT-LOST-1"], **P)
+def test_lost_after_data(client, transport, reference):
+    """The server closes right after the final `.`, with no reply: never reported as delivered."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"EOD": "close"}))
+    expect_failure(run, log, "SMTP-CLIENT-LOST-1", "connection lost after end-of-data")
+
+
+@scenario("smtp-client-reset-mid-session", category="nonblocking", requirements=["SMTP-421-2", "SMTP-CLIENT-LOST-1"], **P)
+def test_reset(client, transport, reference):
+    """The server resets the connection (RST) when MAIL arrives: failure reported, no hang, no crash."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"MAIL": "reset"}))
+    expect_failure(run, log, ("SMTP-421-2", "SMTP-CLIENT-LOST-1"), "reset mid-session")
+
+
+@scenario("smtp-client-stalled-mail", category="timeouts", requirements=["SMTP-TIMEOUT-1", "NET-TCP-8"], **P)
+def test_stalled_mail(client, transport, reference):
+    """The server never answers MAIL: the client gives up on its own (per-command timeout) and reports
+    failure, before the suite's client timeout kills it."""
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"MAIL": "stall"}))
+    expect_failure(run, log, ("SMTP-TIMEOUT-1", "NET-TCP-8"), "MAIL never answered")
+
+
+@scenario("smtp-client-stalled-greeting", category="timeouts", requirements=["NET-TCP-8", "SMTP-TIMEOUT-1"], **P)
+def test_stalled_greeting(client, transport):
+    """The server accepts and never says anything: the client times out and reports failure."""
+    with common.tcp_stall_peer() as peer:
+        run = common.run_client(client, peer.address, transport, MESSAGE, mail_from=SENDER,
+                                recipients=["alice@example.test"])
+    common.expect_error(run, ["NET-TCP-8", "SMTP-TIMEOUT-1"], "greeting never sent")
+
+
+@scenario("smtp-client-refused", category="nonblocking", requirements=["SMTP-CLIENT-LOST-1"], **P)
+def test_refused(client, transport):
+    """Nothing listens at the address: the client reports the failure (non-zero exit) at once."""
+    run = common.run_client(client, common.refused_address(), transport, MESSAGE, mail_from=SENDER,
+                            recipients=["alice@example.test"])
+    common.expect_error(run, ["SMTP-CLIENT-LOST-1"], "connection refused")
