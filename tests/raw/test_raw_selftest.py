@@ -1,0 +1,217 @@
+"""Self-tests of the raw-packet scenarios: the references pass every one; each deliberately broken program
+fails exactly the raw scenarios meant to catch it (and only those listed); the pcap of every failing
+scenario is attached to its result and opens in ``tshark -r``; address targets are not applicable.
+
+The broken programs (``tests/broken/``) are launched through ``cmd:`` exactly as a user's would be, all bugs
+of one program as named targets of one run (``tests/harness.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from harness import BROKEN, PY, ROOT, SCENARIOS, describe, run_scenarios
+
+from fixtures.rawnet import tiers
+
+FILES = ["test_raw_packets.py"]
+TCP_SERVER_PROTOCOLS = ("echo", "daytime", "time", "gopher", "http", "smtp")
+SEGMENTED = {"echo", "gopher", "http", "smtp"}  # the protocols with a request to segment
+
+
+def need_tier2() -> None:
+    reason = tiers.current().skip_reason(2)
+    if reason:
+        pytest.skip(reason)
+
+
+def tcp_cases(proto: str) -> dict[str, tuple[set[str], set[str]]]:
+    seg = {f"{proto}-raw-one-byte-segments", f"{proto}-raw-out-of-order"} if proto in SEGMENTED else set()
+    return {
+        "none": (set(), set()),
+        "first-read": (seg, {f"{proto}-raw-zero-window"} if proto == "echo" else set()),
+        "crash-on-reset": ({f"{proto}-raw-rst-mid-response"}, set()),
+        "half-close": ({f"{proto}-raw-fin-after-request"}, set()),
+        "impatient-writer": ({f"{proto}-raw-zero-window"}, set()),
+    }
+
+
+def udp_cases(proto: str) -> dict[str, tuple[set[str], set[str]]]:
+    return {
+        "none": (set(), set()),
+        "skip-empty": ({f"{proto}-raw-udp-zero-length"}, set()),
+        "small-buffer": ({f"{proto}-raw-udp-max-size", f"{proto}-raw-udp-fragments"}, set()),
+        "raw-socket": ({f"{proto}-raw-udp-bad-checksum"}, set()),
+        "amplify": ({f"{proto}-raw-udp-small-service-source"}, set()),
+    }
+
+
+CLIENT_ARGS = "--host {host} --port {port} --transport {transport} --timeout {timeout}"
+SMTP_ARGS = "--host {host} --port {port} --from={from} --to={to} --timeout {timeout}"
+CLIENTS: dict[str, tuple[str, str, tuple[set[str], set[str]]]] = {
+    # name: (protocol, command after {python}, (intended, also))
+    **{f"{p}-single-recv": (p, f"{BROKEN / (p + '_client.py')} {CLIENT_ARGS} --bug single-recv",
+                            ({f"{p}-client-raw-one-byte-segments"}, {f"{p}-client-raw-reset-mid-reply"}))
+       for p in ("echo", "daytime", "time")},
+    **{f"{p}-errors-are-success": (p, f"{BROKEN / (p + '_client.py')} {CLIENT_ARGS} --bug errors-are-success",
+                                   ({f"{p}-client-raw-reset-mid-reply"}, set()))
+       for p in ("echo", "daytime", "time")},
+    "gopher-one-recv": ("gopher", f"{BROKEN / 'gopher_client_one_recv.py'} --timeout {{timeout}} {{url}}",
+                        ({"gopher-client-raw-one-byte-segments"}, {"gopher-client-raw-reset-mid-reply"})),
+    "gopher-reset-ok": ("gopher", f"{BROKEN / 'gopher_client_reset_ok.py'} --timeout {{timeout}} {{url}}",
+                        ({"gopher-client-raw-reset-mid-reply"}, set())),
+    "smtp-one-recv-reply": ("smtp", f"{BROKEN / 'smtp_client_one_recv_reply.py'} {SMTP_ARGS}",
+                            ({"smtp-client-raw-one-byte-segments"}, {"smtp-client-raw-reset-mid-reply"})),
+    "smtp-lost-ok": ("smtp", f"{BROKEN / 'raw_smtp_client_lost_ok.py'} {SMTP_ARGS}",
+                     ({"smtp-client-raw-reset-mid-reply"}, set())),
+    "http-single-recv": ("http", f"{BROKEN / 'http_client_single_recv.py'} {{url}}",
+                         ({"http-client-raw-one-byte-segments"}, {"http-client-raw-reset-mid-reply"})),
+    "http-reset-ok": ("http", f"{BROKEN / 'raw_http_client_reset_ok.py'} --timeout {{timeout}} {{url}}",
+                      ({"http-client-raw-reset-mid-reply"}, set())),
+}
+
+
+def judge(report: dict, cases: dict[str, tuple[set[str], set[str]]]) -> list[str]:
+    """Problems: intended scenarios that did not fail, unexpected failures, harness errors, bad pcaps."""
+    seen: dict[str, dict[str, set[str]]] = {name: {} for name in cases}
+    for r in report["results"]:
+        seen.setdefault(r["target"], {}).setdefault(r["scenario"], set()).add(r["outcome"])
+    problems = []
+    for name, (intended, also) in cases.items():
+        outcomes = seen.get(name, {})
+        if not outcomes:
+            problems.append(f"{name}: no results")
+            continue
+        failed = {s for s, o in outcomes.items() if "failed" in o}
+        errors = {s for s, o in outcomes.items() if "error" in o}
+        if not intended <= failed:
+            problems.append(f"{name}: intended scenarios did not fail: {sorted(intended - failed)}")
+        if failed - intended - also:
+            problems.append(f"{name}: unexpected failures: {sorted(failed - intended - also)}")
+        if errors:
+            problems.append(f"{name}: harness errors in {sorted(errors)}")
+    problems += pcap_problems(report)
+    return problems
+
+
+def pcap_problems(report: dict) -> list[str]:
+    """Every failing result carries a pcap that ``tshark -r`` opens (when tshark is installed)."""
+    tshark = shutil.which("tshark")
+    problems = []
+    for r in report["results"]:
+        if r["outcome"] != "failed":
+            continue
+        path = r.get("artifacts", {}).get("pcap")
+        if not path:
+            problems.append(f"{r['target']} {r['scenario']}: failed without a pcap artifact")
+        elif tshark:
+            out = subprocess.run([tshark, "-r", path], capture_output=True, timeout=60, check=False)
+            if out.returncode != 0 or not out.stdout.strip():
+                problems.append(f"{r['target']} {r['scenario']}: tshark -r {path} failed: {out.stderr[-200:]!r}")
+    return problems
+
+
+def run(args: list[str], tmp_path) -> dict:
+    # serial inside: the outer run is already parallel (-n 2)
+    return run_scenarios(["-p", "fixtures.rawplugin", "--pcap-dir", str(tmp_path / "pcaps"), "--client-timeout", "6",
+                          *args], files=FILES, timeout=900)
+
+
+def test_references_pass_every_raw_scenario(tmp_path):
+    need_tier2()
+    report = run([], tmp_path)
+    outcomes = {r["outcome"] for r in report["results"]}
+    assert report["results"] and outcomes == {"passed"}, describe(report, ("failed", "error", "skipped"))
+    assert len({r["scenario"] for r in report["results"]}) >= 40
+
+
+def test_address_targets_are_not_applicable(tmp_path):
+    report = run(["--protocol", "echo", "--server", "echo=tcp://127.0.0.1:7", "-k", "not client"], tmp_path)
+    assert report["results"] and {r["outcome"] for r in report["results"]} == {"not-applicable"}, describe(report)
+
+
+@pytest.mark.parametrize("proto", TCP_SERVER_PROTOCOLS)
+def test_broken_tcp_servers_fail_their_scenarios(proto, tmp_path):
+    need_tier2()
+    cases = tcp_cases(proto)
+    args = ["--protocol", proto, "-k", "not client"]
+    for bug in cases:
+        args += ["--server", (f"{proto}/tcp=name={bug},cmd:{{python}} {BROKEN / 'raw_tcp_server.py'} --protocol {proto} "
+                              f"--port {{port}} --root {{root}} --bug {bug}")]
+    report = run(args, tmp_path)
+    problems = judge(report, cases)
+    assert not problems, "\n".join(problems) + "\n--- failures seen ---\n" + describe(report)
+
+
+@pytest.mark.parametrize("proto", ("echo", "daytime", "time"))
+def test_broken_udp_servers_fail_their_scenarios(proto, tmp_path):
+    need_tier2()
+    cases = udp_cases(proto)
+    args = ["--protocol", proto, "-k", "udp"]
+    for bug in cases:
+        args += ["--server", (f"{proto}/udp=name={bug},cmd:{{python}} {BROKEN / 'raw_udp_server.py'} --protocol {proto} "
+                              f"--port {{port}} --bug {bug}")]
+    report = run(args, tmp_path)
+    problems = judge(report, cases)
+    assert not problems, "\n".join(problems) + "\n--- failures seen ---\n" + describe(report)
+
+
+def test_broken_clients_fail_their_scenarios(tmp_path):
+    need_tier2()
+    args = ["-k", "client"]
+    for name, (proto, command, _) in CLIENTS.items():
+        args += ["--client", f"{proto}=name={name},cmd:{{python}} {command}"]
+    report = run(args, tmp_path)
+    problems = judge(report, {name: case for name, (_, _, case) in CLIENTS.items()})
+    assert not problems, "\n".join(problems) + "\n--- failures seen ---\n" + describe(report)
+
+
+def test_every_raw_scenario_is_failed_by_some_broken_program():
+    from conformance.registry import load_all
+
+    catalog = {s.id for s in load_all().values() if s.category == "raw-packets"}
+    intended = set()
+    for proto in TCP_SERVER_PROTOCOLS:
+        intended |= {sid for want, _ in tcp_cases(proto).values() for sid in want}
+    for proto in ("echo", "daytime", "time"):
+        intended |= {sid for want, _ in udp_cases(proto).values() for sid in want}
+    intended |= {sid for _, _, (want, _) in CLIENTS.values() for sid in want}
+    assert sorted(catalog - intended) == []
+
+
+# ---------------------------------------------------------------------- lower tiers: skipped with the reason
+def run_with_capabilities(bounding: str, tmp_path, *args: str) -> dict:
+    """Run the echo raw scenarios under ``setpriv --bounding-set BOUNDING`` (capabilities dropped)."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("dropping capabilities needs root and util-linux setpriv")
+    report = tmp_path / "report.json"
+    cmd = ["setpriv", "--bounding-set", bounding, "--inh-caps", "-all", "--", PY, "-m", "pytest",
+           str(SCENARIOS / "test_raw_packets.py"), "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
+           "-p", "fixtures.rawplugin", "--rootdir", str(ROOT), "--json", str(report), "--protocol", "echo",
+           "--conformance-timeout", "0.4", *args]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=600, check=False)
+    assert report.exists(), proc.stdout.decode()[-2000:] + proc.stderr.decode()[-2000:]
+    data = json.loads(report.read_text())
+    data["_stdout"] = proc.stdout.decode("utf-8", "replace")
+    return data
+
+
+def test_without_privileges_every_raw_scenario_is_skipped_with_the_reason(tmp_path):
+    report = run_with_capabilities("-all", tmp_path)
+    assert report["results"] and {r["outcome"] for r in report["results"]} == {"skipped"}, describe(report)
+    assert all("needs raw-packets tier" in r["message"] and "sudo" in r["message"] for r in report["results"])
+
+
+def test_with_raw_sockets_only_the_crafted_datagrams_run(tmp_path):
+    report = run_with_capabilities("-sys_admin,-net_admin", tmp_path)
+    by_outcome: dict[str, set[str]] = {}
+    for r in report["results"]:
+        by_outcome.setdefault(r["outcome"], set()).add(r["scenario"])
+    tier1 = {f"echo-raw-udp-{k}" for k in ("zero-length", "max-size", "fragments", "bad-checksum")}
+    assert by_outcome.get("passed") == tier1, describe(report, ("failed", "error", "skipped"))
+    assert set(by_outcome) == {"passed", "skipped"}
+    assert all("tier 2" in r["message"] for r in report["results"] if r["outcome"] == "skipped")
