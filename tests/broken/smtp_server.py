@@ -70,6 +70,7 @@ BUGS = {
     "mail-space-500": ("SMTP-TXN-10", "smtp-server-mail-space-after-colon"),
     "two-replies-to-noop": ("SMTP-REPLY-1", "smtp-server-reply-syntax"),
     "quit-no-close": ("SMTP-QUIT-1", "smtp-server-quit"),
+    "quit-abortive-close": ("NET-TCP-9", "smtp-server-junk-after-quit"),
     "deliver-partial": ("SMTP-QUIT-3", "smtp-server-quit-mid-transaction"),
     "no-idle-timeout": ("SMTP-TIMEOUT-3", "smtp-server-idle-timeout"),
     "silent-shutdown": ("SMTP-421-1", "smtp-server-shutdown-421"),
@@ -252,6 +253,14 @@ class Broken(SmtpSession):
         if BUG == "quit-no-close":
             self.closing = False
             self.log.end = ""
+        if BUG == "quit-abortive-close":  # NET-TCP-9: SO_LINGER 0 "to avoid TIME_WAIT": the close is a reset
+            import socket
+            import struct
+
+            sock = self.writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            await asyncio.sleep(0.2)
+            self.writer.transport.abort()
 
     def data_receiver(self, max_size=None):
         if BUG == "eod-needs-one-segment":

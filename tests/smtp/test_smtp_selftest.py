@@ -49,8 +49,6 @@ SINGLE = {
 }
 #: scenarios no broken program can fail, and why
 NOT_FAILABLE = {
-    "smtp-server-junk-after-quit": "on Linux loopback the data queued before a RST is still delivered, so a server "
-                                   "that closes with unread input cannot lose its 221 here",
     "smtp-server-storage-failure": "needs the reference's fault injection (fail_delivery), which a command lacks",
 }
 
