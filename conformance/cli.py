@@ -1,11 +1,17 @@
-"""``python -m conformance``: run the conformance matrix, or list the scenario catalog.
+"""``python -m conformance``: run the conformance matrix, list the scenario catalog, merge and render
+reports, grade many submissions.
 
-    python -m conformance run [--server SPEC]... [--client SPEC]... [-n N] [--json FILE] [--junitxml FILE]
+    python -m conformance run [--server SPEC]... [--client SPEC]... [-n N] [--strict] [--seed N]
+                              [--json FILE] [--junitxml FILE] [--html FILE]
     python -m conformance list [--protocol P] [--markdown]
+    python -m conformance merge A.json B.json... -o ALL.json [--html FILE]
+    python -m conformance html REPORT.json -o REPORT.html
+    python -m conformance grade MANIFEST.toml [-n N] [-o DIR]       (see conformance.grade)
 
 ``run`` runs the scenarios with pytest (in this process) and exits 0 when every applicable scenario
-passed, 1 when some failed, 2 on a usage or harness error (DESIGN §6).  Any option it does not know is
-passed to pytest unchanged (``-k``, ``-x``, ``--randomly-seed``...).
+passed (failed SHOULD/de-facto requirements are warnings: they count only with ``--strict``), 1 when one
+failed, 2 on a usage or harness error (DESIGN §6).  Any option it does not know is passed to pytest
+unchanged (``-k``, ``-x``, ``--tx``...).  ``merge`` exits like ``run`` would have on the merged results.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-n", "--numprocesses", default=None, help="parallel workers (pytest-xdist), e.g. 2 or auto")
     run.add_argument("--json", metavar="FILE", help="write the JSON report")
     run.add_argument("--junitxml", metavar="FILE", help="write a JUnit XML report")
+    run.add_argument("--html", metavar="FILE", help="write the self-contained HTML report")
+    run.add_argument("--strict", action="store_true",
+                     help="failed SHOULD/de-facto requirements fail the run (default: warnings, exit 0)")
     run.add_argument("--conformance-timeout", type=float, metavar="SECONDS")
     run.add_argument("--client-timeout", type=float, metavar="SECONDS")
     run.add_argument("--startup-timeout", type=float, metavar="SECONDS")
@@ -45,18 +54,76 @@ def _parser() -> argparse.ArgumentParser:
     lst = sub.add_parser("list", help="print the scenario catalog with requirement ids")
     lst.add_argument("--protocol", action="append", default=[])
     lst.add_argument("--markdown", action="store_true", help="as a Markdown table")
+    mrg = sub.add_parser("merge", help="merge the JSON reports of shards into one")
+    mrg.add_argument("reports", nargs="+", metavar="REPORT.json")
+    mrg.add_argument("-o", "--output", required=True, metavar="FILE", help="the merged JSON report")
+    mrg.add_argument("--html", metavar="FILE", help="also write the merged HTML report")
+    mrg.add_argument("--strict", action="store_true", default=None, help="grade warnings as failures")
+    htm = sub.add_parser("html", help="render a JSON report as the self-contained HTML report")
+    htm.add_argument("report", metavar="REPORT.json")
+    htm.add_argument("-o", "--output", required=True, metavar="FILE")
+    grd = sub.add_parser("grade", help="grade many submissions listed in a TOML manifest")
+    grd.add_argument("manifest", metavar="MANIFEST.toml")
+    grd.add_argument("-n", "--numprocesses", type=int, default=None, help="submissions graded at once (default: manifest, else 2)")
+    grd.add_argument("-o", "--output", default=None, metavar="DIR", help="where to write the results (default: manifest's, else ./grades)")
+    grd.add_argument("--only", action="append", default=[], metavar="NAME", help="grade only this submission (repeatable)")
+    grd.add_argument("--shard", default=None, metavar="K/N",
+                     help="grade only the K-th of N interleaved shares of the submissions (spread a class over N machines)")
+    grd.add_argument("--rescore", action="store_true",
+                     help="run nothing: score again from the NAME/ directories already in the output directory "
+                          "(gathered shards, or changed weights)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     _ensure_checkout_on_path()
     args, extra = _parser().parse_known_args(argv)
+    if args.command != "run" and extra:
+        print(f"conformance: error: unknown arguments {' '.join(extra)}", file=sys.stderr)
+        return 2
     if args.command == "list":
-        if extra:
-            print(f"conformance: error: unknown arguments {' '.join(extra)}", file=sys.stderr)
-            return 2
         return cmd_list(args)
+    if args.command == "merge":
+        return cmd_merge(args)
+    if args.command == "html":
+        return cmd_html(args)
+    if args.command == "grade":
+        from conformance.grade.runner import cmd_grade
+
+        return cmd_grade(args)
     return cmd_run(args, extra)
+
+
+def cmd_merge(args) -> int:
+    from conformance import report
+    from conformance.html_report import write_html
+
+    try:
+        merged = report.merge([report.load(Path(p)) for p in args.reports],
+                              grading=None if args.strict is None else "strict")
+    except report.ReportError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return 2
+    report.write_json(Path(args.output), merged)
+    if args.html:
+        write_html(Path(args.html), merged)
+    t = merged["totals"]
+    print(f"merged {len(args.reports)} reports: {len(merged['results'])} results, {t['passed']} passed, "
+          f"{merged['grades']['fail']} failed, {merged['grades']['warning']} warnings, {t['error']} errors -> {args.output}")
+    return merged["status"]
+
+
+def cmd_html(args) -> int:
+    from conformance import report
+    from conformance.html_report import write_html
+
+    try:
+        data = report.load(Path(args.report))
+    except report.ReportError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return 2
+    write_html(Path(args.output), data)
+    return 0
 
 
 def cmd_list(args) -> int:
@@ -118,6 +185,9 @@ def cmd_run(args, extra: list[str]) -> int:
             pytest_args += ["-n", str(args.numprocesses)]
         if args.junitxml:
             pytest_args += ["--junitxml", args.junitxml]
+        if args.html:
+            pytest_args += ["--conformance-html", args.html]
+        pytest_args += ["--grading", "strict" if args.strict else "lenient"]
         pytest_args += extra
         code = pytest.main(pytest_args)
         if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
@@ -126,10 +196,10 @@ def cmd_run(args, extra: list[str]) -> int:
             print("conformance: no scenario matched the targets and filters given", file=sys.stderr)
             return 2
         try:
-            totals = json.loads(json_path.read_text())["totals"]
+            data = json.loads(json_path.read_text())
+            status = exit_status(data)
         except (OSError, ValueError, KeyError):
             return 2
-    status = exit_status(totals)
     if os.environ.get("NETCONFORMANCE_DEBUG"):
         print(f"conformance: exit {status} (pytest {int(code)})", file=sys.stderr)
     return status

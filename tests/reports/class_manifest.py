@@ -1,0 +1,76 @@
+"""Builds the 30-submission grading manifest of the self-tests from ``tests/broken/`` and the references.
+
+``submissions()`` returns (name, protocol, role, command, expectation) where expectation is
+``(intended, also)`` from :data:`test_broken_foundation.CASES` for broken programs (failed scenarios must
+include ``intended`` and stay within ``intended | also``), ``"perfect"`` for correct ones, or one of
+``"hang"``, ``"crash"``, ``"flood"``, ``"forkbomb"``.
+
+    python tests/reports/class_manifest.py > /tmp/class.toml      (print it)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TESTS = HERE.parent
+sys.path.insert(0, str(TESTS))
+
+from test_broken_foundation import CASES, CLIENT_ARGS, SERVER_ARGS
+
+BROKEN = TESTS / "broken"
+PROGRAMS = HERE / "programs"
+
+PICK = {
+    ("echo", "server", "echo_server.py"): ["none", "banner", "text-mode", "close-after-first", "line-buffered",
+                                           "single-threaded", "udp-skip-empty", "udp-double-reply"],
+    ("daytime", "server", "daytime_server.py"): ["read-first", "never-close", "nul-terminated", "multi-line"],
+    ("time", "server", "time_server.py"): ["little-endian", "unix-epoch", "signed", "never-close"],
+    ("echo", "client", "echo_client.py"): ["single-recv", "no-compare", "udp-no-retry"],
+    ("daytime", "client", "daytime_client.py"): ["needs-crlf", "udp-any-source"],
+    ("time", "client", "time_client.py"): ["no-era"],
+}
+REF_CLIENT = "{python} -m reference_servers.%s.client --host {host} --port {port} --transport {transport} --timeout {timeout}"
+SPECIAL = [
+    ("ref-echo-server", "echo", "server", "{python} -m reference_servers.echo --port {port}", "perfect"),
+    ("ref-time-server", "time", "server", "{python} -m reference_servers.time --port {port} --clock {clock}", "perfect"),
+    ("ref-echo-client", "echo", "client", REF_CLIENT % "echo", "perfect"),
+    ("ref-daytime-client", "daytime", "client", REF_CLIENT % "daytime", "perfect"),
+    ("hang", "echo", "client", "sh -c 'exec sleep 3600' {host} {port}", "hang"),
+    ("crash", "daytime", "server", "{python} -c 'raise SystemExit(3)' {port}", "crash"),
+    ("flood", "echo", "server", f"{{python}} {PROGRAMS / 'flood_server.py'} --port {{port}}", "flood"),
+    ("forkbomb", "echo", "server", f"{{python}} {PROGRAMS / 'forkbomb_server.py'} --port {{port}}", "forkbomb"),
+]
+
+
+def submissions() -> list[tuple[str, str, str, str, object]]:
+    subs = []
+    for (protocol, role, program), bugs in PICK.items():
+        for bug in bugs:
+            args = SERVER_ARGS if role == "server" else CLIENT_ARGS
+            if program == "time_server.py":
+                args += " --clock {clock}"
+            name = f"{protocol}-{role}-{bug}"
+            expect = "perfect" if bug == "none" else CASES[(protocol, role, program)][bug]
+            subs.append((name, protocol, role, f"{{python}} {BROKEN / program} {args} --bug {bug}", expect))
+    subs += SPECIAL
+    return subs
+
+
+def manifest(*, time_limit: float = 120, hang_limit: float = 12, parallel: int = 2, seed: int = 2026) -> str:
+    lines = ["[grade]", f"parallel = {parallel}", f"time_limit = {time_limit}", f"seed = {seed}",
+             "conformance_timeout = 0.3", "client_timeout = 5", "startup_timeout = 8", "max_processes = 160",
+             "warning_credit = 0.5", "", "[grade.weights]", "protocol = 2", "robustness = 2", "default = 1", ""]
+    for name, protocol, role, command, expect in submissions():
+        lines += ["[[submission]]", f"name = {json.dumps(name)}", f"protocol = {json.dumps(protocol)}",
+                  f"role = {json.dumps(role)}", f"command = {json.dumps(command)}"]
+        if expect == "hang":
+            lines.append(f"time_limit = {hang_limit}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(manifest())
