@@ -15,6 +15,7 @@ from .server import GopherServer
 
 def main(argv: list[str] | None = None) -> int:
     p = standalone_parser("python -m reference_servers.gopher", "Reference gopher server (RFC 1436).", ("tcp",))
+    p.set_defaults(idle_timeout=10.0)  # a request timeout like spacecookie's (GOPHER-REQ-7)
     p.add_argument("--root", required=True, help="document root to serve")
     p.add_argument("--advertise-host", help="host written in menus (default: the address the client reached)")
     p.add_argument("--advertise-port", type=int, help="port written in menus (default: the port the client reached)")

@@ -194,7 +194,7 @@ def search(root: Path, words: str, host: str, port: int, limit: int = 200) -> li
 def url_redirect_page(url: str) -> bytes:
     """The HTML page answering a ``URL:`` selector (GOPHER-EXT-3, Goerzen's "Links to URL").
 
-    A meta refresh to the URL (0 s, no JavaScript, no images) and a link to it.
+    A meta refresh to the URL after 2 s (no JavaScript, no images) and a link to it.
     """
     from html import escape
 

@@ -21,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,7 +53,7 @@ class GopherServer(ReferenceServer):
         idle_timeout, transports: as :class:`~reference_servers.base.ReferenceServer`.
 
     Attributes:
-        requests: raw request lines received (with terminator), in arrival order.
+        requests: the last 1000 raw request lines received (with terminator), in arrival order.
 
     Raises:
         NotADirectoryError: ``root`` is not a directory.
@@ -73,7 +74,7 @@ class GopherServer(ReferenceServer):
         self.max_request = max(max_request, wire.MAX_SELECTOR + 2)
         self.max_text = max_text
         self.behaviour = Behaviour.parse(behaviour) if isinstance(behaviour, str) else behaviour
-        self.requests: list[bytes] = []
+        self.requests: collections.deque[bytes] = collections.deque(maxlen=1000)
 
     # ------------------------------------------------------------------ session
     async def handle_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
