@@ -98,11 +98,6 @@ def recv_to_eof(sock: socket.socket, limit: int = 64 * 2**20) -> bytes:
     return b"".join(chunks)
 
 
-def sendall_bounded(sock: socket.socket, data: bytes) -> None:
-    """``sendall`` with the socket's timeout applying to each blocked wait (NET-TCP-3)."""
-    sock.sendall(data)
-
-
 def udp_exchange(
     host: str,
     port: int,
@@ -142,4 +137,3 @@ def udp_exchange(
                 if accept(data):
                     return data
         raise TimeoutError(f"no reply from udp {host}:{port} after {retries + 1} tries of {timeout} s")
-

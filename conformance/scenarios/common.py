@@ -130,10 +130,6 @@ def expect_error(run: Run, reqs, summary: str, *, within: float | None = None, s
              received=run.describe())
 
 
-def strip_line_end(data: bytes) -> bytes:
-    return data.rstrip(b"\r\n")
-
-
 def tcp_stall_peer():
     """A peer that accepts and never writes (the stalled server of NET-TCP-8)."""
     from fixtures.peers import TcpPeer

@@ -39,15 +39,11 @@ def time_exchange(address) -> None:
           when=got.describe())
 
 
-def expected_octets(unix: float) -> bytes:
-    return wire.encode(unix)
-
-
 def judge_value(octets: bytes, reference_unix: float, reqs_prefix=()) -> None:
     """Check 4 octets against ``reference_unix``: size, byte order, epoch - each failure named precisely."""
     check(len(octets) == 4, list(reqs_prefix) + ["TIME-FMT-3"], f"{len(octets)} octets instead of exactly 4",
-          expected=f"4 octets like {expected_octets(reference_unix).hex(' ')}", received=octets)
-    want = struct.unpack("!I", expected_octets(reference_unix))[0]
+          expected=f"4 octets like {wire.encode(reference_unix).hex(' ')}", received=octets)
+    want = struct.unpack("!I", wire.encode(reference_unix))[0]
     be = struct.unpack("!I", octets)[0]
     le = struct.unpack("<I", octets)[0]
 
@@ -56,7 +52,7 @@ def judge_value(octets: bytes, reference_unix: float, reqs_prefix=()) -> None:
 
     if close(be):
         return
-    ctx = dict(expected=f"{expected_octets(reference_unix).hex(' ')} (= {want}, {wire.iso(int(reference_unix))}, +-{TOLERANCE:g} s)",
+    ctx = dict(expected=f"{wire.encode(reference_unix).hex(' ')} (= {want}, {wire.iso(int(reference_unix))}, +-{TOLERANCE:g} s)",
                received=octets)
     if close(le):
         fail(["TIME-FMT-2", "NET-BO-1"], "the value is byte-swapped (little-endian)", **ctx)
