@@ -143,17 +143,20 @@ def test_reset_mid_echo(client, transport):
 @scenario("echo-client-paused-server", protocol="echo", role="client", category="nonblocking",
           requirements=["NET-TCP-7", "ECHO-TCP-8"], transports=TCP)
 def test_paused_server(client, transport):
-    """The peer echoes half, pauses for T (a would-block on the client's reads), then the rest: the
-    client waits and succeeds."""
+    """The peer echoes half, pauses for 3T (a would-block on the client's reads), then the rest: the
+    client waits and succeeds.  The pause is well clear of T itself, so that a client whose own limit
+    is T (socat's default ``-t 0.5`` against the default T) fails every time instead of racing it;
+    it is still far below the 5-10 s that correct clients wait (DESIGN §5)."""
 
     def handler(conn) -> None:
         data = conn.recv_until(lambda b: len(b) >= len(MESSAGE), settings().scaled(8))
         half = len(data) // 2
-        conn.send(data, cuts=[half], gap=settings().timeout)
+        conn.send(data, cuts=[half], gap=settings().scaled(3))
         conn.close()
 
     with TcpPeer(handler) as peer:
-        run = common.run_client(client, peer.address, transport, MESSAGE)
+        # a client that takes {timeout} gets 6T per wait: twice the pause
+        run = common.run_client(client, peer.address, transport, MESSAGE, wait_timeout=settings().scaled(6))
     common.expect_success(run, ["NET-TCP-7", "ECHO-TCP-8"], "echo paused halfway", expected_stdout=MESSAGE, sent=MESSAGE)
 
 
