@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--client-timeout", type=float, metavar="SECONDS")
     run.add_argument("--startup-timeout", type=float, metavar="SECONDS")
     run.add_argument("--seed", type=int)
+    run.add_argument("--smtp-domain", metavar="DOMAIN",
+                     help="mail domain of the SMTP recipients; a server under test must accept it (default example.test)")
     run.add_argument("-v", "--verbose", action="store_true", help="one line per scenario")
     lst = sub.add_parser("list", help="print the scenario catalog with requirement ids")
     lst.add_argument("--protocol", action="append", default=[])
@@ -177,7 +179,7 @@ def cmd_run(args, extra: list[str]) -> int:
             pytest_args += ["--client", text]
         for proto in args.protocol:
             pytest_args += ["--protocol", proto]
-        for opt in ("conformance_timeout", "client_timeout", "startup_timeout", "seed"):
+        for opt in ("conformance_timeout", "client_timeout", "startup_timeout", "seed", "smtp_domain"):
             value = getattr(args, opt)
             if value is not None:
                 pytest_args += ["--" + opt.replace("_", "-"), str(value)]

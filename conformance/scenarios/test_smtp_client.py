@@ -18,14 +18,20 @@ from reference_servers.smtp import wire
 from reference_servers.smtp.server import Behaviour
 
 P = {"protocol": "smtp", "role": "client"}
-DOMAIN = "example.test"
 SENDER = "sender@client.test"
 MESSAGE = (b"From: <sender@client.test>\r\nTo: <alice@example.test>\r\nSubject: netconformance\r\n"
            b"Message-ID: <nc-client@client.test>\r\n\r\nHello.\r\nSecond line.\r\n")
 
 
-def submit(client, transport, reference, *, msg: bytes = MESSAGE, rcpts=("alice@example.test",), **options):
-    """Start the reference server with ``options``, run the client once; return (run, server, session log)."""
+def domain() -> str:
+    """The recipients' mail domain (``--smtp-domain``); the reference peer delivers for it."""
+    return settings().smtp_domain
+
+
+def submit(client, transport, reference, *, msg: bytes = MESSAGE, rcpts=("alice",), **options):
+    """Start the reference server with ``options``, run the client once for ``rcpts`` (local parts or
+    full addresses; a bare local part gets ``@domain()``); return (run, server, session log)."""
+    rcpts = [r if "@" in r else f"{r}@{domain()}" for r in rcpts]
     srv = reference(**options)
     run = common.run_client(client, srv.address("tcp"), transport, msg, mail_from=SENDER, recipients=list(rcpts))
     try:
@@ -151,7 +157,7 @@ def test_helo_fallback(client, transport, reference):
 def test_no_unadvertised(client, transport, reference):
     """The EHLO reply lists no extension and every reply comes T/4 late: no `SIZE=`/`BODY=` parameters,
     and exactly one command outstanding at a time (no pipelining)."""
-    run, srv, log = submit(client, transport, reference, rcpts=("alice@example.test", "bob@example.test"),
+    run, srv, log = submit(client, transport, reference, rcpts=("alice", "bob"),
                            behaviour=Behaviour(extensions=(), reply_delay=settings().scaled(0.25)))
     expect_ok(run, log, "SMTP-EHLO-10", "server without extensions")
     for c in log.commands:
@@ -186,7 +192,7 @@ def test_reply_codes(client, transport, reference):
 def test_long_reply_lines(client, transport, reference):
     """EHLO reply lines of 512 octets (the maximum, CRLF included) are accepted."""
     filler = "X-LONG " + "a" * (512 - 4 - 7 - 2)
-    beh = Behaviour(replies={"EHLO": f"250-{DOMAIN} hello\n250-{filler}\n250 PIPELINING"})
+    beh = Behaviour(replies={"EHLO": f"250-{domain()} hello\n250-{filler}\n250 PIPELINING"})
     run, srv, log = submit(client, transport, reference, behaviour=beh)
     expect_ok(run, log, "SMTP-REPLY-6", "512-octet reply lines")
 
@@ -227,7 +233,7 @@ def test_8bit_without_8bitmime(client, transport, reference):
 def test_too_many_recipients(client, transport, reference):
     """The server takes 2 recipients per transaction and says 452 to the rest: the client sends the rest
     in another transaction (SHOULD), so all 4 get the message."""
-    rcpts = [f"r{i}@{DOMAIN}" for i in range(4)]
+    rcpts = [f"r{i}@{domain()}" for i in range(4)]
     run, srv, log = submit(client, transport, reference, rcpts=rcpts, max_recipients=2)
     got = sorted(r for a in srv.accepted for r in a.envelope.recipients)
     verdict(got == sorted(rcpts), "SMTP-LIMIT-4", "recipients refused with 452 were not retried in a new transaction",
@@ -265,12 +271,12 @@ def test_mail_552(client, transport, reference):
 @scenario("smtp-client-rcpt-partly-refused", category="protocol", requirements=["SMTP-CLIENT-2", "SMTP-TXN-2"], **P)
 def test_rcpt_partly_refused(client, transport, reference):
     """One of two recipients gets 550: the other still gets the message, and the refused one is not retried."""
-    beh = Behaviour(replies={f"RCPT bad@{DOMAIN}": "550 5.1.1 No such user"})
-    run, srv, log = submit(client, transport, reference, behaviour=beh, rcpts=(f"bad@{DOMAIN}", f"good@{DOMAIN}"))
+    beh = Behaviour(replies={f"RCPT bad@{domain()}": "550 5.1.1 No such user"})
+    run, srv, log = submit(client, transport, reference, behaviour=beh, rcpts=(f"bad@{domain()}", f"good@{domain()}"))
     got = [r for a in srv.accepted for r in a.envelope.recipients]
-    verdict(got == [f"good@{DOMAIN}"], "SMTP-CLIENT-2", "the accepted recipient did not get the message", log, run,
+    verdict(got == [f"good@{domain()}"], "SMTP-CLIENT-2", "the accepted recipient did not get the message", log, run,
             received=", ".join(got) or "nothing delivered")
-    verdict(sent_by(log).count(f"bad@{DOMAIN}".encode()) <= 1, "SMTP-CLIENT-2", "the refused recipient was retried", log)
+    verdict(sent_by(log).count(f"bad@{domain()}".encode()) <= 1, "SMTP-CLIENT-2", "the refused recipient was retried", log)
 
 
 @scenario("smtp-client-no-data-without-recipients", category="protocol",
@@ -320,7 +326,7 @@ def test_end_of_data_refused(client, transport, reference):
 def test_multiline_greeting_split(client, transport, reference):
     """A three-line greeting written in two pieces cut mid-line (2T apart): EHLO comes once, after the
     last line; every later multi-line reply is split the same way."""
-    beh = Behaviour(replies={"GREETING": f"220-{DOMAIN} first line\n220-second line\n220 third line"},
+    beh = Behaviour(replies={"GREETING": f"220-{domain()} first line\n220-second line\n220 third line"},
                     split_pause=settings().scaled(0.6))
     run, srv, log = submit(client, transport, reference, behaviour=beh)
     verdict(not (log and log.commands and log.commands[0].ahead), ("SMTP-CONN-4", "SMTP-REPLY-5"),
@@ -351,7 +357,7 @@ def test_421(client, transport, reference):
     """RCPT gets `421` and the server closes: the client reports a failure (non-zero exit), does not hang,
     and never claims the message was sent."""
     run, srv, log = submit(client, transport, reference,
-                           behaviour=Behaviour(replies={"RCPT": f"421 4.3.2 {DOMAIN} Service shutting down"}))
+                           behaviour=Behaviour(replies={"RCPT": f"421 4.3.2 {domain()} Service shutting down"}))
     expect_failure(run, log, "SMTP-421-2", "421 mid-session")
 
 
@@ -382,7 +388,7 @@ def test_stalled_greeting(client, transport):
     """The server accepts and never says anything: the client times out and reports failure."""
     with common.tcp_stall_peer() as peer:
         run = common.run_client(client, peer.address, transport, MESSAGE, mail_from=SENDER,
-                                recipients=["alice@example.test"])
+                                recipients=[f"alice@{domain()}"])
     common.expect_error(run, ["NET-TCP-8", "SMTP-TIMEOUT-1"], "greeting never sent")
 
 
@@ -390,5 +396,5 @@ def test_stalled_greeting(client, transport):
 def test_refused(client, transport):
     """Nothing listens at the address: the client reports the failure (non-zero exit) at once."""
     run = common.run_client(client, common.refused_address(), transport, MESSAGE, mail_from=SENDER,
-                            recipients=["alice@example.test"])
+                            recipients=[f"alice@{domain()}"])
     common.expect_error(run, ["SMTP-CLIENT-LOST-1"], "connection refused")

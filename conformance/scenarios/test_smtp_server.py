@@ -3,7 +3,7 @@
 Every failure shows the dialogue (commands and replies) up to the point of failure.  Messages carry a
 unique token; the delivered copy is found under ``{maildir}`` (any layout, polled because real servers
 queue before they deliver) and compared after transparency, allowing added trace headers above the
-original ones.  Recipients are local parts at ``example.test`` (DESIGN §4); the suite never expects a 550
+original ones.  Recipients are local parts at ``--smtp-domain`` (default ``example.test``, DESIGN §4); the suite never expects a 550
 for an unknown user from a third-party server.
 """
 
@@ -23,10 +23,14 @@ from fixtures import netio
 from fixtures.context import settings
 from reference_servers.smtp import wire
 
-DOMAIN = "example.test"
 P = {"protocol": "smtp", "role": "server"}
 REPLY_LINE = re.compile(rb"^[2-5][0-5][0-9]([ -][^\r\n]*)?\r\n$")
 ESC_LINE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}( +|$)")
+
+
+def domain() -> str:
+    """The recipients' mail domain (``--smtp-domain``, DESIGN §4)."""
+    return settings().smtp_domain
 
 
 def token() -> str:
@@ -34,7 +38,7 @@ def token() -> str:
 
 
 def rcpt(local: str = "alice") -> str:
-    return f"{local}@{DOMAIN}"
+    return f"{local}@{domain()}"
 
 
 def message(tok: str, body: bytes = b"Hello.\r\n") -> bytes:
@@ -321,7 +325,7 @@ def test_ehlo_resets(server):
 def test_ehlo_advertised_work(server):
     """Every command keyword the server advertises is answered without 500/502, and EXPN, if it
     works, is advertised."""
-    commands = {"VRFY": "VRFY postmaster", "EXPN": "EXPN postmaster", "HELP": "HELP", "ETRN": f"ETRN {DOMAIN}"}
+    commands = {"VRFY": "VRFY postmaster", "EXPN": "EXPN postmaster", "HELP": "HELP", "ETRN": f"ETRN {domain()}"}
     with Dialogue(server) as d:
         exts = d.ehlo()
         for kw, line in commands.items():
@@ -383,7 +387,7 @@ def test_postmaster(server):
         d.ehlo()
         d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-TXN-5", "MAIL refused")
         d.expect("RCPT TO:<POSTMASTER>", ("2",), "SMTP-TXN-5", "<POSTMASTER> refused")
-        d.expect(f"RCPT TO:<PostMaster@{DOMAIN}>", ("2",), "SMTP-TXN-5", "postmaster@domain refused")
+        d.expect(f"RCPT TO:<PostMaster@{domain()}>", ("2",), "SMTP-TXN-5", "postmaster@domain refused")
 
 
 @scenario("smtp-server-source-route", category="protocol", requirements=["SMTP-TXN-6"], **P)
@@ -403,7 +407,7 @@ def test_local_part_case(server):
     tok = token()
     with Dialogue(server) as d:
         d.ehlo()
-        d.transaction(tok, rcpts=[f"Smith{tok[-4:]}@{DOMAIN.upper()}"], reqs=("SMTP-TXN-7",))
+        d.transaction(tok, rcpts=[f"Smith{tok[-4:]}@{domain().upper()}"], reqs=("SMTP-TXN-7",))
         copy = delivered(server, tok, "SMTP-TXN-7", "the message was not delivered", d)[0]
         mentions = re.findall(rb"(?i)smith" + tok[-4:].encode(), copy)
         d.check(all(m == b"Smith" + tok[-4:].encode() for m in mentions), "SMTP-TXN-7",
@@ -416,7 +420,7 @@ def test_quoted_local_part(server):
     with Dialogue(server) as d:
         d.ehlo()
         d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-TXN-8", "MAIL refused")
-        r = d.cmd(f'RCPT TO:<"john doe"@{DOMAIN}>')
+        r = d.cmd(f'RCPT TO:<"john doe"@{domain()}>')
         d.check(r.code != 501, "SMTP-TXN-8", "quoted local-part rejected as a syntax error", received=str(r))
 
 
@@ -706,7 +710,7 @@ def test_limit_local_part(server):
     with Dialogue(server) as d:
         d.ehlo()
         d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-LIMIT-1", "MAIL refused")
-        r = d.cmd(f"RCPT TO:<{'l' * 64}@{DOMAIN}>")
+        r = d.cmd(f"RCPT TO:<{'l' * 64}@{domain()}>")
         d.check(r.code != 501, "SMTP-LIMIT-1", "a 64-octet local-part was rejected as too long", received=str(r))
 
 
@@ -719,7 +723,7 @@ def test_limit_recipients(server):
     with Dialogue(server) as d:
         exts = d.ehlo()
         d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-LIMIT-2", "MAIL refused")
-        rcpts = [f"u{i}.{tok[-6:]}@{DOMAIN}" for i in range(120)]
+        rcpts = [f"u{i}.{tok[-6:]}@{domain()}" for i in range(120)]
         if "PIPELINING" in exts:
             d.send(b"".join(f"RCPT TO:<{r}>\r\n".encode() for r in rcpts))
             replies = [d.reply("SMTP-LIMIT-2", f"RCPT #{i + 1}") for i in range(len(rcpts))]
