@@ -245,7 +245,7 @@ def summary_lines_of(results: list[dict], seed: int, strict: bool) -> list[str]:
             first = re.sub(r"^\[[^\]]*\] ", "", first)
             reqs = r.get("failed_requirements") or r["requirements"]
             lines.append(f"  {tag:<6} {r['scenario']} [{', '.join(reqs)}] {r['target']}/{r['transport']}: {first}{detail}")
-        for (target, msg), n in seen_errors.items():
+        for (target, _msg), n in seen_errors.items():
             if n > 1:
                 lines.append(f"  (the error of target {target!r} above repeated for {n - 1} more scenarios)")
         if grades["warning"] and not strict:

@@ -87,7 +87,7 @@ class ReferenceServer:
         """Called on the loop before open sessions are cancelled (SMTP says 421 here)."""
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self, timeout: float = 5.0) -> "ReferenceServer":
+    def start(self, timeout: float = 5.0) -> ReferenceServer:
         """Bind and serve in a background thread; return ``self`` once every socket is bound.
 
         Raises:
@@ -115,7 +115,7 @@ class ReferenceServer:
             loop.call_soon_threadsafe(loop.stop)
         self._thread.join(timeout)
 
-    def __enter__(self) -> "ReferenceServer":
+    def __enter__(self) -> ReferenceServer:
         if self._thread is None:
             self.start()
         return self

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC
 
 Clock = Callable[[], float]
 
@@ -48,9 +49,9 @@ def clock_from_option(value: str | None) -> Clock:
         return fixed_clock(float(value))
     except ValueError:
         pass
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return fixed_clock(dt.timestamp())

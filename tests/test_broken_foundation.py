@@ -10,7 +10,6 @@ failure outside those, or any harness error, fails the self-test.
 from __future__ import annotations
 
 import pytest
-
 from harness import BROKEN, run_scenarios
 
 SERVER_ARGS = "--port {port}"

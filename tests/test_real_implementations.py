@@ -8,7 +8,6 @@ import importlib.util
 import shutil
 
 import pytest
-
 from harness import ROOT, run_scenarios
 
 TWISTED = f"{{python}} {ROOT / 'tests' / 'real' / 'twisted_wire.py'}"

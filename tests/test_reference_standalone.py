@@ -10,8 +10,8 @@ import subprocess
 import sys
 
 import pytest
-
 from harness import ROOT, run_scenarios
+
 from reference_servers.time import wire
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import struct
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from conformance.checks import check, fail
 from conformance.registry import scenario
@@ -158,7 +158,7 @@ def test_clock_past_2036_wrap(server_factory, transport):
     check(len(octets) == 4, "TIME-FMT-6", "no 4-octet value past the 2036 wrap", expected="00 00 00 04", received=octets)
     value = struct.unpack("!I", octets)[0]
     check(4 <= value <= 4 + TOLERANCE + 1, "TIME-FMT-6", f"the value past the wrap is {value}, not (1900-seconds mod 2^32)",
-          expected=f"00 00 00 04 (+{TOLERANCE:g} s) for {datetime.fromtimestamp(at, timezone.utc):%Y-%m-%dT%H:%M:%SZ}",
+          expected=f"00 00 00 04 (+{TOLERANCE:g} s) for {datetime.fromtimestamp(at, UTC):%Y-%m-%dT%H:%M:%SZ}",
           received=octets)
 
 

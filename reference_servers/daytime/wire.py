@@ -12,7 +12,7 @@ from __future__ import annotations
 import email.utils
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 PORT = 13
 
@@ -59,7 +59,7 @@ def parse_daytime(text: bytes) -> float | None:
         return _apply_zone(dt, m.group(2))
     try:
         dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
-        return dt.timestamp() if dt.tzinfo else dt.replace(tzinfo=timezone.utc).timestamp()
+        return dt.timestamp() if dt.tzinfo else dt.replace(tzinfo=UTC).timestamp()
     except ValueError:
         pass
     m = re.fullmatch(r"\w+, (\w+) (\d{1,2}), (\d{4}) (\d{2}:\d{2}:\d{2})-?(\S+)?", s)
@@ -79,7 +79,7 @@ def parse_daytime(text: bytes) -> float | None:
 
 
 def _apply_zone(dt: datetime, zone: str | None) -> float | None:
-    base = dt.replace(tzinfo=timezone.utc).timestamp()
+    base = dt.replace(tzinfo=UTC).timestamp()
     if zone is None or zone.upper() in _NAMED_ZONES:
         return base
     m = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", zone)

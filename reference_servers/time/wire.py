@@ -9,7 +9,7 @@ convention gives (RFC 4330 §3, TIME-FMT-6): top bit set = 1968-2036, top bit cl
 from __future__ import annotations
 
 import struct
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from conformance.errors import IncompleteError, ProtocolError
 
@@ -60,4 +60,4 @@ def decode(octets: bytes) -> int:
 
 def iso(unix_seconds: int) -> str:
     """``2036-02-07T06:28:32Z`` for ``unix_seconds``."""
-    return datetime.fromtimestamp(unix_seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(unix_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

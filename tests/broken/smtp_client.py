@@ -115,7 +115,7 @@ def transaction(c: Conn, bug: str, sender: str, rcpts: list[str], data: bytes, e
         dcode = c.reply()[0]
     else:
         mcode = c.reply()[0] if c.send(mail) is None else 0
-        for attempt in range(3 if bug == "retry-immediately" else 0):
+        for _attempt in range(3 if bug == "retry-immediately" else 0):
             if mcode // 100 != 4:
                 break
             mcode = c.cmd(mail.decode().strip())  # SMTP-CLIENT-1: retry storm

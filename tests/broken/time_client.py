@@ -9,7 +9,7 @@ import argparse
 import socket
 import struct
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 BUGS = {
     "none": "correct",
@@ -26,7 +26,7 @@ BUGS = {
     "udp-any-source": "takes the first datagram from anywhere (time-client-udp-forged-reply)",
     "udp-forever": "no receive timeout (time-client-udp-all-lost)",
 }
-EPOCH_1900 = datetime(1900, 1, 1, tzinfo=timezone.utc)
+EPOCH_1900 = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 def decode(octets: bytes, bug: str) -> datetime:
@@ -37,7 +37,7 @@ def decode(octets: bytes, bug: str) -> datetime:
     octets = octets[:4]
     v = struct.unpack({"signed": "!i", "little-endian": "<I"}.get(bug, "!I"), octets)[0]
     if bug == "no-offset":
-        return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=v)
+        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=v)
     if bug != "no-era" and v >= 0 and not v & 0x80000000:
         v += 2**32
     return EPOCH_1900 + timedelta(seconds=v)

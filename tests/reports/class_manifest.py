@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
 sys.path.insert(0, str(TESTS))
 
-from test_broken_foundation import CASES, CLIENT_ARGS, SERVER_ARGS
+from test_broken_foundation import CASES, CLIENT_ARGS, SERVER_ARGS  # noqa: E402 (after the path insert)
 
 BROKEN = TESTS / "broken"
 PROGRAMS = HERE / "programs"

@@ -120,7 +120,7 @@ def test_grade_a_class_of_30(tmp_path):
     assert len(rows) == 30
     weights = {"protocol": 2.0, "robustness": 2.0, "default": 1.0}
     problems = []
-    for name, protocol, role, command, expect in subs:
+    for name, _protocol, _role, _command, expect in subs:
         row = rows[name]
         pct = float(row["score_percent"])
         results = json.loads((out / name / "results.json").read_text())

@@ -6,7 +6,6 @@ recipients and fails, so the domain is really the one used on the wire."""
 from __future__ import annotations
 
 import subprocess
-import sys
 
 from harness import PY, ROOT, describe, failed, run_scenarios
 
