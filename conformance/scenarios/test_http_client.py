@@ -286,6 +286,24 @@ def test_close_delimited(client, reference):
     common.expect_success(run, "HTTP10-LEN-4", "body delimited by close", expected_stdout=FILES["allbytes.bin"])
 
 
+TEXT_BODY = b"CRLF line\r\nbare CR line\rbare LF line\nblank line follows\r\n\r\nlast line, no break"
+
+
+@scenario("http-client-text-line-breaks", protocol="http", role="client", category="protocol",
+          requirements=["HTTP10-TEXT-1"])
+def test_text_line_breaks(client):
+    """A ``text/plain`` body mixing CRLF, bare CR and bare LF line breaks, and ending without one: the
+    client accepts every form (RFC 1945 §3.6.1) and writes the entity body unchanged (DESIGN §5), so no
+    break is rewritten, dropped or added."""
+    head = (b"HTTP/1.0 200 OK\r\nContent-Type: text/plain; charset=us-ascii\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(TEXT_BODY))
+    with TcpPeer(answer(head + TEXT_BODY)) as peer:
+        run = fetch(client, peer.address, "/mixed.txt")
+    expect_no_hang(run, "HTTP10-TEXT-1", "text body with mixed line breaks")
+    common.expect_success(run, "HTTP10-TEXT-1", "text body with CRLF, bare CR and bare LF line breaks",
+                          expected_stdout=TEXT_BODY, sent=head + TEXT_BODY)
+
+
 # ====================================================================== robustness
 @scenario("http-client-tolerant-status-line", protocol="http", role="client", category="robustness",
           requirements=["HTTP10-STATUS-5"])

@@ -92,6 +92,7 @@ BROKEN_CLIENTS = {
     "http_client_strict.py": {"http-client-simple-response", "http-client-http11-status-line",
                               "http-client-unknown-status-codes", "http-client-tolerant-status-line",
                               "http-client-odd-dates"},
+    "http_client_text_mode.py": {"http-client-text-line-breaks"},
 }
 
 
