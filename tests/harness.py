@@ -56,3 +56,34 @@ def failed(report: dict) -> set[str]:
 def describe(report: dict, outcome_set=("failed", "error")) -> str:
     return "\n".join(f"{r['outcome']} {r['scenario']} {r['transport']}: {r['message'][:300]}"
                      for r in report["results"] if r["outcome"] in outcome_set)
+
+
+def selector(ids) -> list[str]:
+    """``-k`` arguments selecting the scenario functions of these scenario ids."""
+    from conformance.registry import load_all
+
+    registry = load_all()
+    return ["-k", " or ".join(sorted({registry[i].function.rsplit(".", 1)[1] for i in ids}))]
+
+
+def run_verdict(args: list[str], expected_failed, *, files: list[str], timeout: float = 900, **kw) -> dict:
+    """Run the scenarios against a third-party program and return the report, settling timing noise once.
+
+    A recorded verdict is the exact set of scenarios the program fails.  The program's own timers (socat's
+    ``-t 0.5``, a library's read timeout) are out of the suite's hands, and on a loaded machine a scenario
+    near such a limit can land on the other side of it.  So when the failed set differs from
+    ``expected_failed``, the scenarios that differ (and any harness error) run once more, alone, and their
+    outcomes come from that run; the report's ``_rerun`` lists them and ``_first`` keeps the first
+    messages.  A verdict that is really different differs twice and still fails the test.
+    """
+    report = run_scenarios(args, files=files, timeout=timeout, **kw)
+    expected = set(expected_failed)
+    differ = (failed(report) ^ expected) | with_outcome(report, "error")
+    report["_rerun"], report["_first"] = sorted(differ), ""
+    if not differ:
+        return report
+    again = run_scenarios([*args, *selector(differ)], files=files, timeout=timeout, **kw)
+    report["_first"] = describe(report)
+    report["results"] = [r for r in report["results"] if r["scenario"] not in differ] + \
+                        [r for r in again["results"] if r["scenario"] in differ]
+    return report

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from tests.harness import describe, failed, outcomes, run_scenarios
+from tests.harness import describe, failed, outcomes, run_verdict
 
 HTTP_SERVER = "http=name=http.server,cmd:{python} -m http.server --bind 127.0.0.1 --directory {root} {port}"
 CURL = "http=name=curl,cmd:curl --http1.0 -sf {url}"
@@ -47,7 +47,7 @@ URLLIB_FAILS = {
 
 
 def test_python_http_server_verdicts():
-    res = run_scenarios(["--server", HTTP_SERVER, "--protocol", "http"], files=["test_http_server.py"])
+    res = run_verdict(["--server", HTTP_SERVER, "--protocol", "http"], HTTP_SERVER_FAILS, files=["test_http_server.py"])
     oc = outcomes(res)
     assert failed(res) == HTTP_SERVER_FAILS, describe(res)
     assert {s for s, o in oc.items() if "not-applicable" in o} == HTTP_SERVER_NOT_APPLICABLE
@@ -56,10 +56,10 @@ def test_python_http_server_verdicts():
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_curl_verdicts():
-    res = run_scenarios(["--client", CURL, "--protocol", "http"], files=["test_http_client.py"])
+    res = run_verdict(["--client", CURL, "--protocol", "http"], CURL_FAILS, files=["test_http_client.py"])
     assert failed(res) == CURL_FAILS, describe(res)
 
 
 def test_urllib_verdicts():
-    res = run_scenarios(["--client", URLLIB, "--protocol", "http"], files=["test_http_client.py"])
+    res = run_verdict(["--client", URLLIB, "--protocol", "http"], URLLIB_FAILS, files=["test_http_client.py"])
     assert failed(res) == URLLIB_FAILS, describe(res)

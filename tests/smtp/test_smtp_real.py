@@ -5,7 +5,7 @@ as a server, through ``tests/real/aiosmtpd_maildir.py``, and Python's smtplib as
 from __future__ import annotations
 
 import pytest
-from harness import ROOT, describe, run_scenarios
+from harness import ROOT, describe, run_verdict
 
 pytest.importorskip("aiosmtpd")
 
@@ -34,7 +34,7 @@ SMTPLIB_FAILS = {
 @pytest.mark.parametrize("role,spec,expected", [("server", AIOSMTPD, AIOSMTPD_FAILS), ("client", SMTPLIB, SMTPLIB_FAILS)],
                          ids=["aiosmtpd", "smtplib"])
 def test_recorded_verdicts(role, spec, expected):
-    report = run_scenarios([f"--{role}", spec, "--protocol", "smtp"], files=[f"test_smtp_{role}.py"], timeout=280)
+    report = run_verdict([f"--{role}", spec, "--protocol", "smtp"], expected, files=[f"test_smtp_{role}.py"], timeout=280)
     failed = {r["scenario"]: r for r in report["results"] if r["outcome"] == "failed"}
     errors = [r for r in report["results"] if r["outcome"] == "error"]
     assert not errors, describe(report)
