@@ -9,7 +9,7 @@ what else each program breaks was observed by hand and is listed in ``docs/verdi
 from __future__ import annotations
 
 import pytest
-from harness import BROKEN, run_scenarios
+from harness import BROKEN, run_scenarios, selector
 
 FILES = ["test_gopher_server.py", "test_gopher_client.py"]
 SERVER_ARGS = "--port {port} --root {root}"
@@ -73,14 +73,6 @@ CLIENTS: dict[str, set[str]] = {
 }
 
 
-def _functions(ids: set[str]) -> str:
-    """A ``-k`` expression selecting the scenario functions of ``ids``."""
-    from conformance.registry import load_all
-
-    registry = load_all()
-    return " or ".join(sorted(registry[i].function.rsplit(".", 1)[1] for i in ids))
-
-
 def _outcomes(report: dict) -> tuple[dict[str, set[str]], str]:
     seen: dict[str, set[str]] = {}
     for r in report["results"]:
@@ -107,7 +99,7 @@ def test_standalone_reference_server_passes_through_cmd():
 def _check_broken(role: str, program: str, intended: set[str]) -> None:
     args = SERVER_ARGS if role == "server" else CLIENT_ARGS
     spec = f"gopher=name={program[:-3]},cmd:{{python}} {BROKEN / program} {args}"
-    args = [f"--{role}", spec, "--client-timeout", "5", "-k", _functions(intended)]
+    args = [f"--{role}", spec, "--client-timeout", "5", *selector(intended)]
     report = run_scenarios(args, files=[f"test_gopher_{role}.py"])
     seen, details = _outcomes(report)
     if any("error" in o for o in seen.values()):

@@ -13,7 +13,7 @@ import importlib
 import pytest
 
 from conformance.registry import REGISTRY
-from tests.harness import BROKEN, describe, failed, outcomes, run_scenarios
+from tests.harness import BROKEN, describe, failed, outcomes, run_scenarios, selector
 
 importlib.import_module("conformance.scenarios.test_http_server")
 importlib.import_module("conformance.scenarios.test_http_client")
@@ -94,12 +94,6 @@ BROKEN_CLIENTS = {
                               "http-client-odd-dates"},
     "http_client_text_mode.py": {"http-client-text-line-breaks"},
 }
-
-
-def selector(ids: set[str]) -> list[str]:
-    """``-k`` arguments selecting the scenario functions with these ids."""
-    names = sorted(REGISTRY[i].function.rsplit(".", 1)[1] for i in ids)
-    return ["-k", " or ".join(names)]
 
 
 def http_ids(role: str) -> set[str]:

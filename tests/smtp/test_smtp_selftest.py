@@ -12,7 +12,7 @@ import importlib.util
 import sys
 
 import pytest
-from harness import BROKEN, describe, run_scenarios
+from harness import BROKEN, describe, run_scenarios, selector
 
 from conformance.registry import load_all
 
@@ -61,13 +61,8 @@ def _scenarios() -> dict[str, object]:
     return {s.id: s for s in load_all().values() if s.function.startswith(MODULES)}
 
 
-def _select(ids: set[str]) -> list[str]:
-    catalog = _scenarios()
-    return ["-k", " or ".join(sorted(catalog[i].function.rpartition(".")[2] for i in ids))]
-
-
 def _run(role: str, spec: str, intended: set[str]) -> dict:
-    return run_scenarios([f"--{role}", spec, "--protocol", "smtp", "--client-timeout", "6", *_select(intended)],
+    return run_scenarios([f"--{role}", spec, "--protocol", "smtp", "--client-timeout", "6", *selector(intended)],
                          files=[f"test_smtp_{role}.py"], timeout=600)
 
 
