@@ -8,7 +8,7 @@ import importlib.util
 import shutil
 
 import pytest
-from harness import ROOT, run_verdict
+from harness import ROOT, describe, failed, run_verdict, with_outcome
 
 TWISTED = f"{{python}} {ROOT / 'tests' / 'real' / 'twisted_wire.py'}"
 
@@ -52,13 +52,7 @@ def test_verdict(case):
         expected_failures = expected_failures - {"time-clock-past-2038", "time-clock-past-2036-wrap"}
     # the default T (0.5 s), as in the README: socat gives up 0.5 s after its input ends
     report = run_verdict([*args, "--client-timeout", "4", "--conformance-timeout", "0.5"], expected_failures, files=[module])
-    outcomes: dict[str, set[str]] = {}
-    for r in report["results"]:
-        outcomes.setdefault(r["scenario"], set()).add(r["outcome"])
-    failed = {s for s, o in outcomes.items() if "failed" in o}
-    errors = {s for s, o in outcomes.items() if "error" in o}
-    detail = "\n".join(f"{r['outcome']} {r['scenario']}: {r['message'][:200]}" for r in report["results"]
-                       if r["outcome"] in ("failed", "error")) + f"\nrun twice: {report['_rerun']}\n{report['_first']}"
-    assert not errors, detail
-    assert failed == expected_failures, detail
-    assert any("passed" in o for o in outcomes.values()) or case == "twisted-daytime"
+    detail = describe(report) + f"\nrun twice: {report['_rerun']}\n{report['_first']}"
+    assert not with_outcome(report, "error"), detail
+    assert failed(report) == expected_failures, detail
+    assert with_outcome(report, "passed") or case == "twisted-daytime"

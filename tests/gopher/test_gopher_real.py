@@ -9,7 +9,7 @@ import os
 import shutil
 
 import pytest
-from harness import ROOT, run_verdict
+from harness import ROOT, describe, failed, run_verdict, with_outcome
 
 LAUNCH = f"{{python}} {ROOT / 'tests' / 'real' / 'pygopherd_launch.py'} --root {{root}} --port {{port}}"
 
@@ -28,18 +28,6 @@ CASES = {
 }
 
 
-def _run(args: list[str], module: str, expected: set[str]) -> dict[str, set[str]]:
-    report = run_verdict([*args, "--client-timeout", "6", "--conformance-timeout", "0.5"], expected, files=[module])
-    if report["_rerun"]:
-        print(f"run twice: {report['_rerun']}\n{report['_first']}")
-    outcomes: dict[str, set[str]] = {}
-    for r in report["results"]:
-        outcomes.setdefault(r["scenario"], set()).add(r["outcome"])
-        if r["outcome"] == "error":
-            print(f"harness error in {r['scenario']}: {r['message'][:300]}")
-    return outcomes
-
-
 @pytest.mark.parametrize("case", list(CASES))
 def test_verdict(case):
     tool, args, module, expected_failures, not_applicable = CASES[case]
@@ -47,13 +35,11 @@ def test_verdict(case):
         pytest.skip(f"{tool} is not installed (.ci/run installs it)")
     # a harness error (pygopherd binds the {port} the suite chose; on a busy machine another process can
     # take it first) or a verdict on the edge of a timer runs once more inside run_verdict
-    outcomes = _run(args, module, expected_failures)
-    failed = {s for s, o in outcomes.items() if "failed" in o}
-    errors = {s for s, o in outcomes.items() if "error" in o}
-    na = {s for s, o in outcomes.items() if "not-applicable" in o}
-    details = "\n".join(f"{outcome} {scenario}" for scenario, o in sorted(outcomes.items()) for outcome in o
-                        if outcome in ("failed", "error"))
-    assert not errors, details
-    assert failed == expected_failures, f"unexpected: {sorted(failed - expected_failures)}, " \
-                                        f"no longer failing: {sorted(expected_failures - failed)}\n{details}"
-    assert na == not_applicable
+    report = run_verdict([*args, "--client-timeout", "6", "--conformance-timeout", "0.5"], expected_failures,
+                         files=[module])
+    details = describe(report) + f"\nrun twice: {report['_rerun']}\n{report['_first']}"
+    got = failed(report)
+    assert not with_outcome(report, "error"), details
+    assert got == expected_failures, f"unexpected: {sorted(got - expected_failures)}, " \
+                                     f"no longer failing: {sorted(expected_failures - got)}\n{details}"
+    assert with_outcome(report, "not-applicable") == not_applicable
