@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.docroot import prepare_docroot
+from netconformance_fixtures.docroot import prepare_docroot
 from reference_servers.http.server import HttpServer
 
 

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.docroot import prepare_docroot
-from fixtures.ports import free_port
+from netconformance_fixtures.docroot import prepare_docroot
+from netconformance_fixtures.ports import free_port
 
 
 async def _one(host: str, port: int, request: bytes, timeout: float) -> bool:

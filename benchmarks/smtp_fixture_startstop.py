@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "real"))
 
-from fixtures.ports import free_port
+from netconformance_fixtures.ports import free_port
 from reference_servers.smtp.server import SmtpServer
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.ports import free_port
+from netconformance_fixtures.ports import free_port
 from reference_servers.smtp import wire
 
 

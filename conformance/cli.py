@@ -24,13 +24,11 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _ensure_checkout_on_path() -> None:
-    root = str(PROJECT_ROOT)
-    if sys.path[0:1] != [root]:
-        sys.path.insert(0, root)
+PACKAGE = Path(__file__).resolve().parent
+SCENARIOS = PACKAGE / "scenarios"
+#: the pytest configuration of a ``run``, so a user's own pytest.ini or pyproject.toml (found above an
+#: installation inside their project) cannot change the conformance run
+RUN_INI = PACKAGE / "run.ini"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,7 +76,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _ensure_checkout_on_path()
     args, extra = _parser().parse_known_args(argv)
     if args.command != "run" and extra:
         print(f"conformance: error: unknown arguments {' '.join(extra)}", file=sys.stderr)
@@ -158,7 +155,7 @@ def cmd_run(args, extra: list[str]) -> int:
 
     from conformance.errors import TargetSpecError
     from conformance.report import exit_status
-    from fixtures.targets import parse_spec
+    from netconformance_fixtures.targets import parse_spec
 
     try:
         for text in args.server:
@@ -170,8 +167,8 @@ def cmd_run(args, extra: list[str]) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="netconformance-") as tmp:
         json_path = Path(args.json) if args.json else Path(tmp) / "report.json"
-        pytest_args = [str(PROJECT_ROOT / "conformance" / "scenarios"), "-p", "no:randomly", "-p", "no:cacheprovider",
-                       "--rootdir", str(PROJECT_ROOT), "--json", str(json_path), "--no-header"]
+        pytest_args = [str(SCENARIOS), "-c", str(RUN_INI), "--rootdir", str(SCENARIOS), "--json", str(json_path),
+                       "--no-header"]
         pytest_args += ["-v"] if args.verbose else ["-q"]
         for text in args.server:
             pytest_args += ["--server", text]

@@ -86,7 +86,9 @@ def scenario(
         REGISTRY[id] = meta
         import pytest
 
-        return getattr(pytest.mark, MARK)(meta)(fn)
+        # the harness's per-scenario context (seeded random, transcript, artifacts): scenarios only, so
+        # the plugin adds no fixture to a user's own tests
+        return pytest.mark.usefixtures("_nc_scenario_context")(getattr(pytest.mark, MARK)(meta)(fn))
 
     return decorate
 

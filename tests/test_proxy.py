@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 
-from fixtures.proxy import Impairment, UdpImpairmentProxy
+from netconformance_fixtures.proxy import Impairment, UdpImpairmentProxy
 from reference_servers.echo.server import EchoServer
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from conformance.errors import TargetSpecError
-from fixtures.targets import expand, parse_spec
+from netconformance_fixtures.targets import expand, parse_spec
 
 
 def test_ref_spec_offers_every_transport_of_the_protocol():

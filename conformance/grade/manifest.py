@@ -40,7 +40,7 @@ from pathlib import Path
 
 from conformance.errors import TargetSpecError
 from conformance.protocols import CATEGORIES, PROTOCOLS, ROLES
-from fixtures.targets import parse_spec
+from netconformance_fixtures.targets import parse_spec
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_.+-]+$")
 

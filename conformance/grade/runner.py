@@ -23,8 +23,9 @@ from conformance.grade.manifest import Manifest, ManifestError, Submission, load
 from conformance.grade.sandbox import Sandbox
 from conformance.grade.score import Score, class_summary, score
 
-ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ROOT / "conformance" / "scenarios"
+PACKAGE = Path(__file__).resolve().parents[1]
+SCENARIOS = PACKAGE / "scenarios"
+RUN_INI = PACKAGE / "run.ini"  # the pytest configuration of a conformance run (see conformance.cli)
 INTERRUPT_GRACE = 10.0
 
 
@@ -32,8 +33,7 @@ def pytest_argv(m: Manifest, sub: Submission, out: Path, seed: int) -> list[str]
     per_test = max(30.0, min(m.time_limit, 4 * m.client_timeout + m.startup_timeout + 30))
     return [
         sys.executable, "-m", "pytest", *(str(SCENARIOS / f"{name}.py") for name in scenario_modules(m, sub)),
-        "-q", "-p", "no:randomly",
-        "-p", "no:cacheprovider", "--rootdir", str(ROOT), "--no-header",
+        "-q", "-c", str(RUN_INI), "--rootdir", str(SCENARIOS), "--no-header",
         "--json", str(out / "report.json"), "--conformance-html", str(out / "report.html"),
         "--junitxml", str(out / "junit.xml"), "--grading", "strict" if m.strict else "lenient",
         "--protocol", sub.protocol, f"--{sub.role}", sub.spec(), "--seed", str(seed),
@@ -59,7 +59,7 @@ def grade_one(m: Manifest, sub: Submission, outdir: Path, seed: int) -> Score:
         (out / stale).unlink(missing_ok=True)
     box = Sandbox(sub.name, m.max_processes, m.max_memory_mb)
     limit = sub.time_limit or m.time_limit
-    env = box.env({**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))})
+    env = box.env(dict(os.environ))
     started = time.monotonic()
     status, detail = "ok", ""
     with open(out / "pytest.log", "wb") as log:

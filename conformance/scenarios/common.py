@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 
 from conformance.checks import check, fail
-from fixtures import netio
-from fixtures.context import settings
-from fixtures.process import Run
-from fixtures.targets import ClientTarget, ServerTarget
+from netconformance_fixtures import netio
+from netconformance_fixtures.context import settings
+from netconformance_fixtures.process import Run
+from netconformance_fixtures.targets import ClientTarget, ServerTarget
 
 Exchange = Callable[[tuple[str, int]], None]  # one normal exchange with a server; raises ScenarioFailure
 
@@ -132,14 +132,14 @@ def expect_error(run: Run, reqs, summary: str, *, within: float | None = None, s
 
 def tcp_stall_peer():
     """A peer that accepts and never writes (the stalled server of NET-TCP-8)."""
-    from fixtures.peers import TcpPeer
+    from netconformance_fixtures.peers import TcpPeer
 
     return TcpPeer(lambda conn: conn.stall())
 
 
 def refused_address() -> tuple[str, int]:
     """An address where nothing listens (connection refused)."""
-    from fixtures.ports import unused_port
+    from netconformance_fixtures.ports import unused_port
 
     return ("127.0.0.1", unused_port())
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures.context import settings
-from fixtures.peers import TcpPeer, UdpPeer
+from netconformance_fixtures.context import settings
+from netconformance_fixtures.peers import TcpPeer, UdpPeer
 
 TCP = ("tcp",)
 UDP = ("udp",)

@@ -9,8 +9,8 @@ from conformance.checks import check, fail
 from conformance.errors import NotApplicable
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures import netio
-from fixtures.context import settings
+from netconformance_fixtures import netio
+from netconformance_fixtures.context import settings
 from reference_servers.daytime import wire
 
 TCP = ("tcp",)
@@ -161,7 +161,7 @@ def test_udp_single_datagram(server):
     """The whole string comes back in one datagram, from the port queried (connect()ed socket)."""
     import socket
 
-    from fixtures.transcript import RecordingSocket
+    from netconformance_fixtures.transcript import RecordingSocket
 
     raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     raw.connect(server.address("udp"))

@@ -10,8 +10,8 @@ import time
 from conformance.checks import check, fail
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures import netio
-from fixtures.context import settings
+from netconformance_fixtures import netio
+from netconformance_fixtures.context import settings
 from reference_servers.echo import wire
 
 TCP = ("tcp",)
@@ -255,7 +255,7 @@ def test_udp_reply_source(server):
     address = server.address("udp")
     raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     raw.connect(address)
-    from fixtures.transcript import RecordingSocket
+    from netconformance_fixtures.transcript import RecordingSocket
 
     with RecordingSocket(raw, "udp") as s:
         s.send(b"from a connected socket")

@@ -15,10 +15,10 @@ import time
 from conformance.checks import check, fail
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures.context import settings
-from fixtures.docroot import FILES, GIF
-from fixtures.peers import TcpPeer
-from fixtures.process import Run
+from netconformance_fixtures.context import settings
+from netconformance_fixtures.docroot import FILES, GIF
+from netconformance_fixtures.peers import TcpPeer
+from netconformance_fixtures.process import Run
 from reference_servers.gopher import wire
 
 TCP = ("tcp",)

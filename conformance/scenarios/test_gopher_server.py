@@ -1,6 +1,6 @@
 """Gopher servers (RFC 1436): scenarios run against the gopher server under test.
 
-The server is given the suite's document root (``fixtures.docroot.FILES``).  Menu wording, item order and
+The server is given the suite's document root (``netconformance_fixtures.docroot.FILES``).  Menu wording, item order and
 the selector scheme are the server's choice: items are found by the file name their selector ends with.
 The bytes of files are exact.  Checks use the sans-I/O wire module (``reference_servers.gopher.wire``).
 """
@@ -16,9 +16,9 @@ from conformance.checks import check, fail
 from conformance.errors import NotApplicable, ProtocolError
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures import netio
-from fixtures.context import settings
-from fixtures.docroot import FILES
+from netconformance_fixtures import netio
+from netconformance_fixtures.context import settings
+from netconformance_fixtures.docroot import FILES
 from reference_servers.gopher import wire
 
 #: item types a server may give a binary file (GOPHER-TYPE-1: never a text or menu type)

@@ -3,7 +3,7 @@
 Contract (DESIGN §5): the client fetches ``{url}`` and writes the entity body to stdout; it exits
 non-zero on a status >= 400 or a network error.  The peer is either the reference server with a
 behaviour (fragmented, close-delimited, stalled...; it records each request) or a scripted
-:class:`~fixtures.peers.TcpPeer` answering exact bytes.  What a client may legitimately choose (following
+:class:`~netconformance_fixtures.peers.TcpPeer` answering exact bytes.  What a client may legitimately choose (following
 redirects or not, HTTP/1.0 or 1.1 in its request line) is accepted either way; what RFC 1945 fixes is
 checked exactly.
 """
@@ -16,9 +16,9 @@ import threading
 from conformance.checks import check, fail
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures.context import settings
-from fixtures.docroot import FILES
-from fixtures.peers import TcpPeer
+from netconformance_fixtures.context import settings
+from netconformance_fixtures.docroot import FILES
+from netconformance_fixtures.peers import TcpPeer
 from reference_servers.http import wire
 from reference_servers.http.peer import behaviour_named
 

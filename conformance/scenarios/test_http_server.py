@@ -19,9 +19,9 @@ from conformance.checks import check, fail
 from conformance.errors import NotApplicable
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures import netio
-from fixtures.context import settings
-from fixtures.docroot import FILES
+from netconformance_fixtures import netio
+from netconformance_fixtures.context import settings
+from netconformance_fixtures.docroot import FILES
 from reference_servers.http import wire
 
 HELLO = FILES["hello.txt"]

@@ -1,6 +1,6 @@
 """Packet-level scenarios (category ``raw-packets``), parametrized over every protocol with a reference.
 
-A scapy-built peer (:mod:`fixtures.rawnet`) speaks for the harness inside a private network namespace
+A scapy-built peer (:mod:`netconformance_fixtures.rawnet`) speaks for the harness inside a private network namespace
 where the target runs: it decides every segment (one byte each with PSH, out of order, overlapping), the
 window it advertises, and when it sends FIN or RST; crafted datagrams carry zero or 65,507 octets, arrive
 as IP fragments, carry a bad checksum, or come from a small-service port.  Each scenario's description
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from conformance.checks import check, excerpt, fail
 from conformance.protocols import PROTOCOLS
 from conformance.registry import scenario
-from fixtures.context import settings
-from fixtures.docroot import FILES
-from fixtures.transcript import current
+from netconformance_fixtures.context import settings
+from netconformance_fixtures.docroot import FILES
+from netconformance_fixtures.transcript import current
 
 CATEGORY = "raw-packets"
 GAP = 0.003  # seconds between one-byte segments: the target sees many short reads (fault-injection-notes §3)
@@ -387,7 +387,7 @@ def judge_reply(protocol: str, request: bytes, reply: bytes) -> str | None:
 
 def crafted_query(env, server, protocol: str, payload: bytes, reqs, what: str, *, packets=None) -> None:
     """Send ``payload`` (as ``packets(src, dst)`` when given) from a bound socket's port; expect one correct reply."""
-    from fixtures.rawnet import udp
+    from netconformance_fixtures.rawnet import udp
 
     sock = env.udp_socket()
     src, dst = sock.getsockname(), server.address("udp")
@@ -416,7 +416,7 @@ def _udp_zero_length(protocol: str):
 
 def _udp_max_size(protocol: str):
     def test(raw_server, raw_env):
-        from fixtures.rawnet.udp import MAX_PAYLOAD
+        from netconformance_fixtures.rawnet.udp import MAX_PAYLOAD
 
         payload = (b"\x00\xff\r\n" + bytes(range(256)) * 256)[:MAX_PAYLOAD]
         crafted_query(raw_env, raw_server, protocol, payload, ("NET-UDP-5", *UDP_REQS[protocol]),
@@ -426,7 +426,7 @@ def _udp_max_size(protocol: str):
 
 def _udp_fragments(protocol: str, size: int = 20_000):
     def test(raw_server, raw_env):
-        from fixtures.rawnet import udp
+        from netconformance_fixtures.rawnet import udp
 
         payload = (bytes(range(256)) * (size // 256 + 1))[: size - 3] + b"end"
         crafted_query(raw_env, raw_server, protocol, payload, ("NET-UDP-5", *UDP_REQS[protocol]),
@@ -437,7 +437,7 @@ def _udp_fragments(protocol: str, size: int = 20_000):
 
 def _udp_bad_checksum(protocol: str):
     def test(raw_server, raw_env):
-        from fixtures.rawnet import udp
+        from netconformance_fixtures.rawnet import udp
 
         sock = raw_env.udp_socket()
         src, dst = sock.getsockname(), raw_server.address("udp")
@@ -459,8 +459,8 @@ def _udp_bad_checksum(protocol: str):
 
 def _udp_small_service_source(protocol: str):
     def test(raw_server, raw_env, observe):
-        from fixtures.rawnet import udp
-        from fixtures.rawnet.link import ports_of
+        from netconformance_fixtures.rawnet import udp
+        from netconformance_fixtures.rawnet.link import ports_of
 
         dst = raw_server.address("udp")
         counts = {port: 0 for port in SMALL_SERVICE_PORTS}

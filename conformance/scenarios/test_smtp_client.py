@@ -13,7 +13,7 @@ import re
 from conformance.checks import fail
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures.context import settings
+from netconformance_fixtures.context import settings
 from reference_servers.smtp import wire
 from reference_servers.smtp.server import Behaviour
 

@@ -19,8 +19,8 @@ from conformance.checks import fail
 from conformance.errors import NotApplicable, ProtocolError
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures import netio
-from fixtures.context import settings
+from netconformance_fixtures import netio
+from netconformance_fixtures.context import settings
 from reference_servers.smtp import wire
 
 P = {"protocol": "smtp", "role": "server"}

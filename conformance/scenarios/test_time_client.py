@@ -13,8 +13,8 @@ import time
 from conformance.checks import fail
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures.context import settings
-from fixtures.peers import TcpPeer, UdpPeer
+from netconformance_fixtures.context import settings
+from netconformance_fixtures.peers import TcpPeer, UdpPeer
 from reference_servers.daytime.wire import parse_daytime
 from reference_servers.time import wire
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from conformance.checks import check, fail
 from conformance.registry import scenario
 from conformance.scenarios import common
-from fixtures import netio
-from fixtures.context import settings
+from netconformance_fixtures import netio
+from netconformance_fixtures.context import settings
 from reference_servers.time import wire
 
 TCP = ("tcp",)

@@ -16,7 +16,7 @@ import subprocess
 import pytest
 from harness import BROKEN, PY, ROOT, SCENARIOS, describe, run_scenarios
 
-from fixtures.rawnet import tiers
+from netconformance_fixtures.rawnet import tiers
 
 FILES = ["test_raw_packets.py"]
 TCP_SERVER_PROTOCOLS = ("echo", "daytime", "time", "gopher", "http", "smtp")
@@ -117,7 +117,7 @@ def pcap_problems(report: dict) -> list[str]:
 
 def run(args: list[str], tmp_path) -> dict:
     # serial inside: the outer run is already parallel (-n 2)
-    return run_scenarios(["-p", "fixtures.rawplugin", "--pcap-dir", str(tmp_path / "pcaps"), "--client-timeout", "6",
+    return run_scenarios(["--pcap-dir", str(tmp_path / "pcaps"), "--client-timeout", "6",
                           *args], files=FILES, timeout=900)
 
 
@@ -191,7 +191,7 @@ def run_with_capabilities(bounding: str, tmp_path, *args: str) -> dict:
     report = tmp_path / "report.json"
     cmd = ["setpriv", "--bounding-set", bounding, "--inh-caps", "-all", "--", PY, "-m", "pytest",
            str(SCENARIOS / "test_raw_packets.py"), "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-           "-p", "fixtures.rawplugin", "--rootdir", str(ROOT), "--json", str(report), "--protocol", "echo",
+           "--rootdir", str(ROOT), "--json", str(report), "--protocol", "echo",
            "--conformance-timeout", "0.4", *args]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=600, check=False)
     assert report.exists(), proc.stdout.decode()[-2000:] + proc.stderr.decode()[-2000:]

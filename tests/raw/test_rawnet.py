@@ -20,11 +20,11 @@ import pytest
 from scapy.layers.inet import IP, TCP, UDP
 from scapy.layers.l2 import Ether
 
-from fixtures.rawnet import ns as nsmod
-from fixtures.rawnet import tiers, udp
-from fixtures.rawnet.env import RawEnv
-from fixtures.rawnet.link import parse_ipv4, ports_of
-from fixtures.rawnet.tcp import ACK, PSH, Segment, seq_diff
+from netconformance_fixtures.rawnet import ns as nsmod
+from netconformance_fixtures.rawnet import tiers, udp
+from netconformance_fixtures.rawnet.env import RawEnv
+from netconformance_fixtures.rawnet.link import parse_ipv4, ports_of
+from netconformance_fixtures.rawnet.tcp import ACK, PSH, Segment, seq_diff
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -244,9 +244,9 @@ def test_pcap_of_a_link_opens_in_tshark(kernel_server, tmp_path):
 HOLDER_SCRIPT = """
 import sys, time
 sys.path.insert(0, {root!r})
-from fixtures.rawnet.env import RawEnv
-from fixtures.rawnet.launch import start_server
-from fixtures.targets import TargetSpec
+from netconformance_fixtures.rawnet.env import RawEnv
+from netconformance_fixtures.rawnet.launch import start_server
+from netconformance_fixtures.targets import TargetSpec
 env = RawEnv.create(2)
 spec = TargetSpec("server", "echo", ("tcp", "udp"), "ref", "ref", "echo=ref")
 srv = start_server(spec, env.namespace, __import__("pathlib").Path({tmp!r}), timeout=0.5, startup_timeout=20)

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from fixtures.proxy import Impairment
+from netconformance_fixtures.proxy import Impairment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = textwrap.dedent('''
     import random
     from conformance.registry import scenario
-    from fixtures.transcript import current
+    from netconformance_fixtures.transcript import current
 
     @scenario("echo-seed-probe-a", protocol="echo", role="server", category="protocol", requirements=["ECHO-TCP-1"])
     def test_probe_a(server, rng):
@@ -34,7 +34,7 @@ PROBE = textwrap.dedent('''
 def run(tmp: Path, name: str, *args: str, files: list[str] | None = None) -> dict:
     out = tmp / f"{name}.json"
     cmd = [sys.executable, "-m", "pytest", *(files or []), "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-           "--rootdir", str(ROOT), "-p", "fixtures.plugin", "--conformance-timeout", "0.3", "--json", str(out), *args]
+           "--rootdir", str(ROOT), "--conformance-timeout", "0.3", "--json", str(out), *args]
     proc = subprocess.run(cmd, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
