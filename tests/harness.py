@@ -87,3 +87,47 @@ def run_verdict(args: list[str], expected_failed, *, files: list[str], timeout: 
     report["results"] = [r for r in report["results"] if r["scenario"] not in differ] + \
                         [r for r in again["results"] if r["scenario"] in differ]
     return report
+
+
+def graded(report: dict, grade: str) -> set[str]:
+    """Scenario ids with at least one failed result of this grade (``fail``, ``warning``, ``info``)."""
+    return {r["scenario"] for r in report["results"] if r["outcome"] == "failed" and r.get("grade") == grade}
+
+
+def declared_warnings(program: Path) -> set[str]:
+    """The scenario ids a correct program's docstring declares it gets as warnings, one line each::
+
+        warning: http-server-junk-after-request: reason, with the RFC sentence that makes it SHOULD
+    """
+    import ast
+
+    doc = ast.get_docstring(ast.parse(Path(program).read_text())) or ""
+    return {line.split(":", 2)[1].strip() for line in doc.splitlines() if line.strip().startswith("warning:")}
+
+
+def run_correct(args: list[str], program: Path, *, files: list[str], timeout: float = 900, **kw) -> dict:
+    """Run the scenarios against a correct program and return the report, settling timing noise once.
+
+    A correct program gets no ``fail``-graded result, no harness error, and exactly the warnings its
+    docstring declares (:func:`declared_warnings`).  Scenarios that break this (and only they) run once
+    more, alone, and their outcomes come from that run, as in :func:`run_verdict`."""
+    declared = declared_warnings(program)
+    report = run_scenarios(args, files=files, timeout=timeout, **kw)
+    differ = graded(report, "fail") | (graded(report, "warning") ^ declared) | with_outcome(report, "error")
+    report["_rerun"], report["_first"] = sorted(differ), ""
+    if differ:
+        again = run_scenarios([*args, *selector(differ)], files=files, timeout=timeout, **kw)
+        report["_first"] = describe(report)
+        report["results"] = [r for r in report["results"] if r["scenario"] not in differ] + \
+                            [r for r in again["results"] if r["scenario"] in differ]
+    report["_declared"] = declared
+    return report
+
+
+def assert_correct(report: dict) -> None:
+    """No fail grade, no error, warnings exactly as declared (see :func:`run_correct`)."""
+    detail = describe(report) + f"\nrun twice: {report['_rerun']}\n{report['_first']}"
+    assert not graded(report, "fail"), "fail-graded results on a correct program:\n" + detail
+    assert not with_outcome(report, "error"), detail
+    assert graded(report, "warning") == report["_declared"], "warnings differ from the docstring's:\n" + detail
+    assert with_outcome(report, "passed"), detail

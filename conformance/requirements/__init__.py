@@ -20,6 +20,10 @@ class Requirement:
     strength: str
     ref: str  # RFC and section
     text: str  # the requirement, in our words
+    #: the RFC's own sentence behind the row's strength, quoted (every MUST, MUST (def) and derived row
+    #: that a scenario can fail carries one: a ``fail`` grade must be defensible with it); for a local
+    #: policy or a de-facto row, why it is graded as it is
+    source: str = ""
 
     @property
     def mandatory(self) -> bool:
