@@ -1,4 +1,4 @@
-"""``python -m conformance``: see :mod:`conformance.cli`."""
+"""``python -m conformance``: the ``netconformance`` command (see :mod:`conformance.cli`)."""
 
 import sys
 

@@ -1,0 +1,162 @@
+"""``netconformance run``: the scenarios, run by pytest in this process, with the CLI's options.
+
+The CLI parses its options once (:mod:`conformance.options`, the table the pytest plugin also uses) and
+hands the values to pytest through :class:`_CliRun`, a plugin object given to ``pytest.main``: it sets
+them on ``config.option`` before any ``pytest_configure`` runs (the plugin hands them to pytest-xdist's
+workers), passes the target specs it parsed, prints the run's header and keeps the results in memory.
+The exit status comes from those results, not from a report read back from disk.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+SCENARIOS = PACKAGE / "scenarios"
+#: the pytest configuration of a run, so a user's own pytest.ini or pyproject.toml (found above an
+#: installation inside their project) cannot change a conformance run
+RUN_INI = PACKAGE / "run.ini"
+
+#: pytest options taken before ``--`` as well: flag -> whether it takes a value
+PYTEST_FLAGS = {"-k": True, "-m": True, "-x": False, "--exitfirst": False, "--maxfail": True, "--tx": True,
+                "-d": False, "--dist": True, "-p": True, "-r": True, "--timeout": True, "-s": False, "--tb": True,
+                "--durations": True, "-W": True, "--basetemp": True, "-o": True, "--pcap-dir": True, "-q": False}
+
+
+def split_pytest_args(argv: list[str]) -> tuple[list[str], list[str], str | None]:
+    """``(our arguments, pytest's, problem)``: pytest's are those after ``--`` and the flags of
+    :data:`PYTEST_FLAGS` (with their values); ``problem`` names the first option neither knows."""
+    from conformance.options import RUN_OPTIONS
+
+    ours_flags = {f for o in RUN_OPTIONS for f in o.flags} | {"-n", "--numprocesses", "--junitxml", "--strict",
+                                                               "-v", "--verbose", "-h", "--help"}
+    ours, extra = [], []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            extra += argv[i + 1:]
+            break
+        flag = word.split("=", 1)[0]
+        if flag in PYTEST_FLAGS or (flag[:2] in PYTEST_FLAGS and not flag.startswith("--") and len(flag) > 2):
+            takes = PYTEST_FLAGS.get(flag, PYTEST_FLAGS.get(flag[:2], False))
+            extra.append(word)
+            if takes and "=" not in word and flag in PYTEST_FLAGS:
+                if i + 1 < len(argv):
+                    extra.append(argv[i + 1])
+                i += 1
+            i += 1
+            continue
+        if word.startswith("-") and flag not in ours_flags:
+            import difflib
+
+            close = difflib.get_close_matches(flag, sorted(ours_flags | set(PYTEST_FLAGS)), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            return ours, extra, f"unknown option {flag}{hint} (options of pytest itself go after --; see netconformance run --help)"
+        ours.append(word)
+        i += 1
+    return ours, extra, None
+
+
+class _CliRun:
+    """The plugin object of one ``netconformance run`` (see the module docstring)."""
+
+    def __init__(self, values: dict, specs: list, verbose: bool) -> None:
+        self.values, self.specs, self.verbose = values, specs, verbose
+        self.config = None
+        self.started = time.monotonic()
+
+    def pytest_cmdline_main(self, config) -> None:  # after parsing, before any pytest_configure
+        from netconformance_fixtures.plugin import PARSED_SPECS, PREFLIGHT_DONE, PRESET
+
+        for dest, value in self.values.items():
+            setattr(config.option, dest, value)
+        config.stash[PRESET] = dict(self.values)
+        config.stash[PARSED_SPECS] = tuple(self.specs)
+        config.stash[PREFLIGHT_DONE] = True
+        self.config = config
+
+    def pytest_sessionstart(self, session) -> None:
+        from netconformance_fixtures.plugin import header_lines
+        from netconformance_fixtures.rawnet import tiers
+
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.summary_stats = lambda: None  # one set of totals: the suite's (pytest's would count differently)
+            for line in [*header_lines(session.config), tiers.current().describe()]:
+                reporter.write_line(line)
+
+
+# the hook implementations need pytest's marker; applied here so importing this module stays cheap
+def _mark_hooks() -> None:
+    import pytest
+
+    _CliRun.pytest_cmdline_main = pytest.hookimpl(tryfirst=True)(_CliRun.pytest_cmdline_main)
+    _CliRun.pytest_sessionstart = pytest.hookimpl(trylast=True)(_CliRun.pytest_sessionstart)
+
+
+def cmd_run(args, extra: list[str]) -> int:
+    import pytest
+
+    from conformance import baseline as baselines
+    from conformance import report
+    from conformance.errors import TargetSpecError
+    from conformance.options import preset
+    from netconformance_fixtures.plugin import run_config
+    from netconformance_fixtures.targets import parse_spec
+
+    try:
+        specs = [parse_spec("server", t) for t in args.server] + [parse_spec("client", t) for t in args.client]
+    except TargetSpecError as exc:
+        print(f"netconformance run: error: {exc}", file=sys.stderr)
+        return 2
+    from netconformance_fixtures.selection import UsageProblem, preflight
+
+    try:
+        preflight(scenarios=args.nc_scenario, requirements=args.nc_requirement, specs=specs,
+                  protocols=set(args.protocol) or None, timeout=args.conformance_timeout or 0.5,
+                  outputs={"--json": args.netconformance_json, "--html": args.netconformance_html,
+                           "--junitxml": args.junitxml})
+    except UsageProblem as exc:
+        print(f"netconformance run: error: {exc}", file=sys.stderr)
+        return 2
+    known = None
+    if args.nc_baseline:
+        try:
+            known = baselines.load(Path(args.nc_baseline))
+        except baselines.BaselineError as exc:
+            print(f"netconformance run: error: {exc}", file=sys.stderr)
+            return 2
+    values = preset(args)
+    values["grading"] = "strict" if args.strict else "lenient"
+    pytest_args = [str(SCENARIOS), "-c", str(RUN_INI), "--rootdir", str(SCENARIOS), "-rs"]
+    pytest_args += ["-v"] if args.verbose else ["-q"]
+    if args.numprocesses not in (None, "0"):
+        pytest_args += ["-n", str(args.numprocesses)]
+    if args.junitxml:
+        pytest_args += ["--junitxml", args.junitxml]
+    _mark_hooks()
+    run = _CliRun(values, specs, args.verbose)
+    code = pytest.main(pytest_args + extra, plugins=[run])
+    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
+        return 2
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED or run.config is None:
+        print("netconformance run: error: no scenario matched the targets and filters given", file=sys.stderr)
+        return 2
+    rc = run_config(run.config)
+    data = report.build(rc)
+    status = data["status"]
+    if known is not None:
+        status, lines = baselines.apply(data, known)
+        for line in lines:
+            print(line)
+    t, g = data["totals"], data["grades"]
+    print(f"netconformance: {len(data['results'])} results: {t['passed']} passed, {t['failed']} failed "
+          f"({g['fail']} MUST, {g['warning']} warnings, {g['info']} info), {t['not-applicable']} not applicable, "
+          f"{t['skipped']} skipped, {t['error']} errors in {time.monotonic() - run.started:.1f} s; exit {status}")
+    if os.environ.get("NETCONFORMANCE_DEBUG"):
+        print(f"netconformance: exit {status} (pytest {int(code)})", file=sys.stderr)
+    return status
