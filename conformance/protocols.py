@@ -4,7 +4,7 @@ A reference server class is built as ``Cls(host, port, transports=..., idle_time
 where ``context`` holds what :attr:`Protocol.needs` names (``root``: a document root; ``maildir``: a
 delivery directory) plus scenario options (``clock``, ``behaviour``) the class accepts.  A reference
 client is ``python -m reference_servers.<name>.client`` with the argument list its module exports as
-``CONTRACT_ARGS`` (placeholders as in DESIGN §3), so it is launched exactly as a user's client would be.
+``CONTRACT_ARGS`` (placeholders as in docs/design.md §3), so it is launched exactly as a user's client would be.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reports of a run: the JSON report, its exit status, the terminal matrix, and merging shards (DESIGN §6).
+"""Reports of a run: the JSON report, its exit status, the terminal matrix, and merging shards (docs/design.md §6).
 
 JSON schema ``netconformance.report/2`` (machine-checked by ``conformance/report_schema.json``)::
 
@@ -94,7 +94,7 @@ def write_json(path: Path, data) -> None:
 
 
 def exit_status(report: dict, strict: bool | None = None) -> int:
-    """DESIGN §6: 2 when the harness could not run something, else 1 when a result fails the run, else 0.
+    """docs/design.md §6: 2 when the harness could not run something, else 1 when a result fails the run, else 0.
 
     A failed result fails the run when its grade is ``fail``, or ``warning`` under strict grading
     (``strict`` overrides the report's own ``grading``).  ``report`` may also be a bare ``totals`` dict

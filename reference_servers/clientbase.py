@@ -1,6 +1,6 @@
 """What every reference client shares: exit statuses, one-line error reporting, bounded socket I/O.
 
-Reference clients follow the client contract (DESIGN §5): they run once, write the result to stdout and
+Reference clients follow the client contract (docs/design.md §5): they run once, write the result to stdout and
 exit 0, or write one line to stderr and exit non-zero.  Every wait is bounded by ``--timeout`` seconds
 (NET-TCP-8); a timeout is reported as such.
 """

@@ -1,4 +1,4 @@
-"""The command line (DESIGN §6): exit statuses 0/1/2, one clear line for bad input, the JSON report
+"""The command line (docs/design.md §6): exit statuses 0/1/2, one clear line for bad input, the JSON report
 valid against its schema, JUnit XML from pytest, the scenario catalog."""
 
 from __future__ import annotations

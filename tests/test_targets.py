@@ -1,4 +1,4 @@
-"""Target specs (DESIGN §3): what users type after --server/--client, and the one-line errors they get."""
+"""Target specs (docs/design.md §3): what users type after --server/--client, and the one-line errors they get."""
 
 import pytest
 

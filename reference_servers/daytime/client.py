@@ -28,7 +28,7 @@ def daytime_udp(host: str, port: int, timeout: float, retries: int) -> bytes:
     return clientbase.udp_exchange(host, port, b"", timeout=timeout, retries=retries)
 
 
-#: arguments that make this client follow the client contract (DESIGN §5); placeholders as in DESIGN §3
+#: arguments that make this client follow the client contract (docs/design.md §5); placeholders as in docs/design.md §3
 CONTRACT_ARGS = ["--host", "{host}", "--port", "{port}", "--transport", "{transport}", "--timeout", "{timeout}"]
 
 

@@ -37,7 +37,7 @@ from . import wire
 __all__ = ["FetchResult", "HttpStatusError", "build_request", "fetch", "main", "request_once"]
 
 USER_AGENT = "netconformance-http-client/0.1"
-#: how the suite launches this client (DESIGN §5); placeholders are filled by netconformance_fixtures.targets
+#: how the suite launches this client (docs/design.md §5); placeholders are filled by netconformance_fixtures.targets
 CONTRACT_ARGS = ["--timeout", "{timeout}", "{url}"]
 MAX_BODY = 64 * 2**20
 

@@ -1,6 +1,6 @@
 """Reference SMTP client: ``python -m reference_servers.smtp.client --host H --port P --from A --to B [--to C]``.
 
-Reads an RFC 5322 message on standard input and submits it (DESIGN §5, RFC 5321 §3.3):
+Reads an RFC 5322 message on standard input and submits it (docs/design.md §5, RFC 5321 §3.3):
 
 * waits for the whole greeting, multi-line included, before sending anything (SMTP-CONN-3/4);
 * ``EHLO`` with its name (default the address literal of its own socket, ``[127.0.0.1]``), falling back
@@ -35,7 +35,7 @@ from reference_servers import clientbase
 from reference_servers.clientbase import TemporaryFailure
 from reference_servers.smtp import wire
 
-#: how the suite launches this client (DESIGN §3 placeholders; ``--to={to}`` repeats per recipient)
+#: how the suite launches this client (docs/design.md §3 placeholders; ``--to={to}`` repeats per recipient)
 CONTRACT_ARGS = ("--host", "{host}", "--port", "{port}", "--from={from}", "--to={to}", "--timeout", "{timeout}")
 
 
