@@ -1,0 +1,55 @@
+"""Hostile targets (issue 16, first part): a child that leaves the process group with ``setsid`` and keeps
+the inherited stdout/stderr open must not hang the run, and a target's last stderr line survives a flood."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import uuid
+
+from netconformance_fixtures import process
+
+
+def _kill_tagged(tag: str) -> None:
+    found = subprocess.run(["pgrep", "-f", tag], capture_output=True, text=True).stdout.split()
+    for pid in found:
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except (ProcessLookupError, ValueError):
+            pass
+
+
+def test_escaped_child_holding_the_pipes_does_not_hang_a_client_run():
+    tag = f"nc-escape-{uuid.uuid4().hex[:8]}"
+    script = f"setsid sh -c 'while :; do echo {tag}; sleep 0.01; done' & setsid sleep 60 {tag} & echo done"
+    started = time.monotonic()
+    try:
+        run = process.run_once(["sh", "-c", script], timeout=5)
+        took = time.monotonic() - started
+    finally:
+        _kill_tagged(tag)
+    assert run.status == 0 and run.stdout.startswith(b"done") and not run.hung
+    assert took < 4, f"the run waited {took:.1f} s on a child that escaped the process group"
+
+
+def test_escaped_child_of_a_launched_server_does_not_hang_its_kill():
+    tag = f"nc-escape-{uuid.uuid4().hex[:8]}"
+    launched = process.launch(["sh", "-c", f"setsid sleep 60 {tag} & exec sleep 60"])
+    try:
+        started = time.monotonic()
+        launched.kill(grace=0.2)
+        took = time.monotonic() - started
+    finally:
+        _kill_tagged(tag)
+    assert took < 4, f"kill waited {took:.1f} s"
+
+
+def test_last_stderr_line_is_kept_after_a_flood():
+    run = process.run_once(["sh", "-c", "head -c 300000 /dev/zero | tr '\\0' x >&2; echo 'fatal: the real error' >&2; exit 3"],
+                           timeout=10)
+    assert run.status == 3
+    assert run.stderr.endswith(b"fatal: the real error\n") and b"bytes ...]" in run.stderr
+    assert len(run.stderr) < 70_000
+    assert "fatal: the real error" in run.describe()
