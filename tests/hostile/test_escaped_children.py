@@ -44,6 +44,20 @@ def test_escaped_child_of_a_launched_server_does_not_hang_its_kill():
     finally:
         _kill_tagged(tag)
     assert took < 4, f"kill waited {took:.1f} s"
+    assert not launched.domain.members(), "a child that left the process group is still alive"
+
+
+def test_double_fork_and_setsid_children_are_killed_with_the_target():
+    """The kill domain (a pids cgroup where allowed, and the environment mark) catches what left the
+    process group; checked by the mark in the processes' environment, not by their names."""
+    launched = process.launch(["sh", "-c", "setsid sleep 61 & (setsid sh -c 'sleep 62 &') ; sh -c 'sleep 63 &' ; exec sleep 64"])
+    deadline = time.monotonic() + 5
+    while len(launched.domain.members()) < 4 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(launched.domain.members()) >= 4
+    launched.kill(grace=0.2)
+    assert not launched.domain.members()
+    assert launched.domain.cgroup is None or not launched.domain.cgroup.exists(), "the cgroup was not removed"
 
 
 def test_last_stderr_line_is_kept_after_a_flood():
