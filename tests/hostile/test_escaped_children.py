@@ -67,3 +67,20 @@ def test_last_stderr_line_is_kept_after_a_flood():
     assert run.stderr.endswith(b"fatal: the real error\n") and b"bytes ...]" in run.stderr
     assert len(run.stderr) < 70_000
     assert "fatal: the real error" in run.describe()
+
+
+def test_a_failed_start_is_not_retried_by_every_raw_scenario(tmp_path):
+    """A command that never listens costs one startup timeout per run, raw tier included."""
+    import json
+    import sys
+
+    report = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "conformance", "run", "--startup-timeout", "1", "--protocol", "echo",
+                           "--server", "echo/tcp=name=mute,cmd:sleep 30 {port}", "--json", str(report)],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout[-2000:]
+    results = json.loads(report.read_text())["results"]
+    errors = [r for r in results if r["outcome"] == "error"]
+    assert errors and all("did not listen" in r["message"] for r in errors)
+    slow = [r for r in errors if r["duration"] > 0.9]
+    assert len(slow) <= 2, f"{len(slow)} scenarios each waited out the startup timeout: {[r['scenario'] for r in slow]}"
