@@ -170,7 +170,28 @@ class ReferenceServer:
                 if exc.errno != errno.EADDRINUSE or attempt == attempts - 1:
                     raise
 
+    def adopt_sockets(self, sockets: dict[str, socket.socket]) -> ReferenceServer:
+        """Serve sockets bound by someone else (socket activation) instead of binding: ``{"tcp": a
+        listening socket, "udp": a bound datagram socket}``.  Call before :meth:`start`."""
+        self._given = dict(sockets)
+        self.transports = tuple(t for t in self.TRANSPORTS if t in self._given)
+        return self
+
+    async def _bind_given(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._addresses = {}
+        if "tcp" in self._given:
+            self._tcp_server = await asyncio.start_server(self._session, sock=self._given["tcp"], limit=2**20)
+            self._addresses["tcp"] = self._given["tcp"].getsockname()[:2]
+        if "udp" in self._given:
+            udp = self._given["udp"]
+            udp.setblocking(False)
+            self._udp_transport, _ = await loop.create_datagram_endpoint(lambda: _DatagramHandler(self, udp), sock=udp)
+            self._addresses["udp"] = udp.getsockname()[:2]
+
     async def _bind_once(self) -> None:
+        if getattr(self, "_given", None):
+            return await self._bind_given()
         loop = asyncio.get_running_loop()
         port = self.requested_port
         self._addresses = {}
@@ -349,6 +370,13 @@ def standalone_parser(prog: str, description: str, transports: Sequence[str]) ->
         p.add_argument("--transport", choices=[*transports, "both"], default="both",
                        help="which transports to serve (default both, on the same port)")
     p.add_argument("--idle-timeout", type=float, default=30.0, help="seconds before an idle session is closed")
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--listen-fd", action="store_true",
+                       help="socket activation: serve the sockets passed from fd 3 on (LISTEN_FDS, LISTEN_PID; "
+                            "systemd's sd_listen_fds convention) instead of binding --port")
+    start.add_argument("--inetd", action="store_true",
+                       help="inetd mode: serve the socket on stdin (a TCP connection, or the bound UDP socket "
+                            "until 2 s without a datagram), then exit")
     p.add_argument("-v", "--verbose", action="store_true", help="log sessions to stderr")
     return p
 
@@ -360,13 +388,25 @@ def selected_transports(args: argparse.Namespace, transports: Sequence[str]) -> 
     return (choice,)
 
 
-def run_standalone(server: ReferenceServer, verbose: bool = False) -> int:
+def run_standalone(server: ReferenceServer, verbose: bool = False, args: argparse.Namespace | None = None) -> int:
     """Start ``server``, print ``LISTENING <transport> <host> <port>`` per socket, serve until SIGTERM/SIGINT.
+    With ``args.inetd`` or ``args.listen_fd`` (:func:`standalone_parser`), start it the way
+    :mod:`reference_servers.launchmodes` describes.
 
     Returns the process exit status (0; 1 when binding failed, with one line on stderr).
     """
+    from reference_servers import launchmodes
+
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format=f"{server.NAME}: %(message)s", stream=sys.stderr)
+    try:
+        if getattr(args, "inetd", False):
+            return launchmodes.run_inetd(server)
+        if getattr(args, "listen_fd", False):
+            server.adopt_sockets(launchmodes.sockets_from_env())
+    except launchmodes.LaunchError as exc:
+        print(f"{server.NAME}: {exc}", file=sys.stderr)
+        return 1
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -11,7 +11,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     server = EchoServer(args.host, args.port, transports=selected_transports(args, EchoServer.TRANSPORTS),
                         idle_timeout=args.idle_timeout)
-    return run_standalone(server, args.verbose)
+    return run_standalone(server, args.verbose, args)
 
 
 if __name__ == "__main__":

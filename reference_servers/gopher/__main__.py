@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
                               max_request=args.max_request, behaviour=behaviour)
     except (ValueError, OSError) as exc:
         p.error(str(exc))
-    return run_standalone(server, args.verbose)
+    return run_standalone(server, args.verbose, args)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     except NotADirectoryError as exc:
         print(f"http: {exc}", file=sys.stderr)
         return 2
-    return run_standalone(server, args.verbose)
+    return run_standalone(server, args.verbose, args)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None, session_class: type | None = None) -> in
     )
     if session_class is not None:
         server.session_class = session_class
-    return run_standalone(server, args.verbose)
+    return run_standalone(server, args.verbose, args)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     server = TimeServer(args.host, args.port, transports=selected_transports(args, TimeServer.TRANSPORTS),
                         idle_timeout=args.idle_timeout, clock=clock_from_option(args.clock))
-    return run_standalone(server, args.verbose)
+    return run_standalone(server, args.verbose, args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,47 @@
+"""Ways a classic service is started (issue 12): ``inetd:`` (the suite is the superserver, TCP nowait and
+UDP wait) and ``fd:`` (systemd socket activation), for the references and for real programs."""
+
+from __future__ import annotations
+
+import pytest
+from harness import BROKEN, failed, run_scenarios, with_outcome
+
+from conformance.errors import TargetSpecError
+from netconformance_fixtures.targets import parse_spec
+
+
+def test_specs():
+    assert parse_spec("server", "echo=inetd:cat").kind == "inetd"
+    spec = parse_spec("server", "echo=fd:my-echo --fd {fd}")
+    assert spec.kind == "fd" and spec.template == "my-echo --fd {fd}"
+    with pytest.raises(TargetSpecError, match="launches servers"):
+        parse_spec("client", "echo=inetd:cat")
+    with pytest.raises(TargetSpecError, match="unknown placeholder"):
+        parse_spec("server", "echo=inetd:cat {fd}")
+
+
+FILES = ["test_echo_server.py", "test_daytime_server.py", "test_time_server.py"]
+
+
+@pytest.mark.parametrize("kind, flag", [("inetd", "--inetd"), ("fd", "--listen-fd")])
+@pytest.mark.parametrize("protocol", ["echo", "daytime", "time"])
+def test_references_launched_inetd_and_socket_activated_pass(kind, flag, protocol):
+    clock = " --clock {clock}" if protocol != "echo" else ""
+    spec = f"{protocol}=name={kind}-ref,{kind}:{{python}} -m reference_servers.{protocol} {flag}{clock}"
+    report = run_scenarios(["--server", spec], files=[f"test_{protocol}_server.py"], workers=2)
+    assert not failed(report) and not with_outcome(report, "error"), report["_stdout"][-3000:]
+    applicable = with_outcome(report, "passed")
+    assert any("udp" in s for s in applicable) or protocol == "daytime", "UDP scenarios ran"
+    assert len(applicable) >= 10
+
+
+def test_cat_is_an_inetd_echo_service():
+    report = run_scenarios(["--server", "echo/tcp=name=cat,inetd:cat"], files=["test_echo_server.py"], workers=2)
+    assert not failed(report) and not with_outcome(report, "error"), report["_stdout"][-3000:]
+
+
+def test_inetd_program_that_never_flushes_is_caught():
+    spec = f"echo/tcp=name=buffered,inetd:{{python}} {BROKEN / 'echo_inetd_buffered.py'}"
+    report = run_scenarios(["--server", spec], files=["test_echo_server.py"], workers=2)
+    assert "echo-tcp-keeps-echoing" in failed(report), report["_stdout"][-3000:]
+    assert not with_outcome(report, "error")
