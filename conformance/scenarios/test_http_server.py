@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -78,8 +79,8 @@ def exchange(server, data: bytes, *, trickle: bool = False, cuts: list[int] | No
                 s.sendall(data)
             if half_close:
                 netio.half_close(s)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server answered (or gave up) before the whole request was written: read what it said
+        except OSError:
+            pass  # the server answered (or gave up, or reset) before the whole request was written: read what it said
         got = netio.recv_to_eof(s, settings().scaled(8) if wait is None else wait)
     return parse(got)
 
@@ -165,18 +166,38 @@ def test_get_files_exact(server):
                  received=resp.body, when=resp.describe())
 
 
-@scenario("http-server-status-line", protocol="http", role="server", category="protocol",
-          requirements=["HTTP10-STATUS-1", "HTTP10-VER-1"])
-def test_status_line(server):
-    """A Full-Request gets a Status-Line of the form ``HTTP/1.0 SP 3DIGIT SP reason CRLF``.
+STATUS_LINE_1X = re.compile(rb"^HTTP/1\.(\d+) [1-5][0-9][0-9] [^\r\n]*\r\n")
 
-    A 1.0 server must not claim ``HTTP/1.1`` (which promises persistent connections and chunking)."""
+
+@scenario("http-server-status-line", protocol="http", role="server", category="protocol",
+          requirements=["HTTP10-STATUS-1", "HTTP10-VER-1", "HTTP10-VER-9"])
+def test_status_line(server):
+    """A Full-Request gets a Status-Line of the form ``HTTP/1.x SP 3DIGIT SP reason CRLF``.
+
+    ``HTTP/1.0`` from a 1.0 server; ``HTTP/1.1`` is what an HTTP/1.1 server sends (RFC 2145 §2.3), and is
+    then a claim of HTTP/1.1 compliance: such a server must answer an HTTP/1.1 request without Host with
+    400 (RFC 2616 §14.23).  A 1.0 server that merely labels its answers 1.1 serves that request."""
+    minor = set()
     for path in ("/hello.txt", "/no-such-file"):
         req = f"GET {path} HTTP/1.0\r\n\r\n".encode()
         resp = exchange(server, req)
-        check(wire.STATUS_LINE_STRICT.match(resp.raw), ["HTTP10-STATUS-1"],
-              f"GET {path}: the response does not start with 'HTTP/1.0 NNN reason\\r\\n'", sent=req,
-              expected="HTTP/1.0 200 OK\\r\\n (any reason phrase)", received=resp.raw[:80], when=resp.describe())
+        m = STATUS_LINE_1X.match(resp.raw)
+        check(m, ["HTTP10-STATUS-1"],
+              f"GET {path}: the response does not start with 'HTTP/1.x NNN reason\\r\\n'", sent=req,
+              expected="HTTP/1.0 200 OK\\r\\n (any reason phrase; HTTP/1.1 from a 1.1 server)", received=resp.raw[:80],
+              when=resp.describe())
+        minor.add(int(m.group(1)))
+    if minor == {0}:
+        return
+    req = b"GET /hello.txt HTTP/1.1\r\nConnection: close\r\n\r\n"
+    with netio.connect(server.address("tcp")) as s:
+        s.sendall(req)
+        got = netio.recv_to_eof(s, settings().scaled(6))
+    resp = parse(got)
+    check(resp.status == 400, "HTTP10-VER-9",
+          "the server labels its responses HTTP/1.1 but does not keep HTTP/1.1's rule for a request without Host",
+          sent=req, expected="400 (RFC 2616 §14.23), as any HTTP/1.1 server answers", received=resp.raw[:120],
+          when=resp.describe())
 
 
 @scenario("http-server-header-line-ends", protocol="http", role="server", category="protocol",
@@ -246,6 +267,9 @@ def test_simple_request_no_wait(server):
     with netio.connect(server.address("tcp")) as s:
         s.sendall(req)
         got = netio.recv_exactly(s, len(HELLO), settings().scaled(6))
+    if got.data != HELLO and exchange(server, req, half_close=True).raw != HELLO:
+        raise NotApplicable("the server does not answer a Simple-Request even after a half-close: that is "
+                            "http-server-simple-request's failure, not a wait for more input")
     check(got.data == HELLO, "HTTP10-SIMPLE-2", "no complete answer to a Simple-Request while the connection stayed open",
           sent=req, expected=HELLO, received=got.data, when=got.describe())
 
@@ -256,7 +280,9 @@ def test_method_case_sensitive(server):
     """``get`` is not ``GET``: methods are case-sensitive, so a lowercase method is unknown (501)."""
     req = b"get /hello.txt HTTP/1.0\r\n\r\n"
     resp = exchange(server, req)
-    expect_status(resp, 501, ["HTTP10-REQ-3", "HTTP10-ERR-5"], "lowercase method", req)
+    check(not (resp.status is not None and resp.status // 100 == 2 and resp.body == HELLO), "HTTP10-REQ-3",
+          "the lowercase method was served as GET", sent=req, expected="an error (501)", received=resp.raw[:120])
+    expect_status(resp, 501, "HTTP10-ERR-5", "lowercase (unknown) method", req)
 
 
 @scenario("http-server-unknown-method-501", protocol="http", role="server", category="protocol",
@@ -282,7 +308,7 @@ def test_header_syntax_variants(server):
     """Unknown headers are ignored; ``name:value`` without a space, an empty value and a repeated field are legal."""
     unknown = b"".join(b"X-Unknown-%d: value %d\r\n" % (i, i) for i in range(20))
     for extra, req_id, what in ((unknown + b"Accept: */*\r\nConnection: close\r\n", "HTTP10-REQ-8", "20 unknown headers"),
-                                (b"Pragma:\r\nPragma: a\r\nPragma:b\r\nX-No-Space:1\r\n", "HTTP10-REQ-9",
+                                (b"X-Empty:\r\nPragma: a\r\nPragma:b\r\nX-No-Space:1\r\n", "HTTP10-REQ-9",
                                  "empty, repeated and space-less header values")):
         req = b"GET /hello.txt HTTP/1.0\r\n" + extra + b"\r\n"
         expect_file(exchange(server, req), HELLO, req_id, what, req)
@@ -314,15 +340,19 @@ def test_date_present(server):
 @scenario("http-server-date-format", protocol="http", role="server", category="protocol",
           requirements=["HTTP10-HDR-2"])
 def test_date_format(server):
-    """Date, Last-Modified and Expires are rfc1123 dates in GMT (``Sun, 06 Nov 1994 08:49:37 GMT``)."""
+    """Date, Last-Modified and Expires are HTTP-dates in GMT, never in asctime form (§3.3).  rfc1123
+    (``Sun, 06 Nov 1994 08:49:37 GMT``) is the preferred form; rfc850 with GMT is legal to send."""
     req = b"GET /hello.txt HTTP/1.0\r\n\r\n"
     resp = exchange(server, req)
-    expect_status(resp, 200, "HTTP10-HDR-2", "GET /hello.txt", req)
+    expect_status(resp, 200, "HTTP10-REQ-1", "GET /hello.txt", req)
     for name in ("Date", "Last-Modified", "Expires"):
         value = resp.header(name)
         if value is not None:
-            check(wire.is_rfc1123_date(value), "HTTP10-HDR-2", f"{name} is not an rfc1123 date in GMT", sent=req,
-                  expected=f"{name}: Www, DD Mmm YYYY HH:MM:SS GMT", received=f"{name}: {value}")
+            value = value.strip()
+            legal = wire.is_rfc1123_date(value) or (value.endswith(" GMT") and "-" in value
+                                                     and wire.parse_http_date(value) is not None)
+            check(legal, "HTTP10-HDR-2", f"{name} is not an HTTP-date in GMT (rfc1123, or rfc850; never asctime)",
+                  sent=req, expected=f"{name}: Www, DD Mmm YYYY HH:MM:SS GMT", received=f"{name}: {value}")
 
 
 @scenario("http-server-content-type", protocol="http", role="server", category="protocol",
@@ -350,7 +380,7 @@ def test_last_modified_not_future(server):
     for path in paths:
         req = f"GET {path} HTTP/1.0\r\n\r\n".encode()
         resp = exchange(server, req)
-        expect_status(resp, 200, "HTTP10-HDR-4", f"GET {path}", req)
+        expect_status(resp, 200, "HTTP10-REQ-1", f"GET {path}", req)
         lm, date = resp.header("Last-Modified"), resp.header("Date")
         if lm is None or date is None:
             continue
@@ -393,7 +423,7 @@ def test_conditional_get(server):
     req = f"GET /hello.txt HTTP/1.0\r\nIf-Modified-Since: {lm}\r\n\r\n".encode()
     resp = exchange(server, req)
     expect_status(resp, 304, "HTTP10-COND-1", "If-Modified-Since = Last-Modified", req)
-    check(resp.body == b"", ["HTTP10-COND-1", "HTTP10-COND-6"], "304 with a body", sent=req, expected="0 body bytes",
+    check(resp.body == b"", "HTTP10-COND-1", "304 with a body", sent=req, expected="0 body bytes",
           received=resp.body)
     length = resp.header("Content-Length")
     check(length in (None, "0"), "HTTP10-COND-6", "304 announces an entity body", sent=req,
@@ -455,23 +485,46 @@ def test_head_not_conditional(server):
     expect_status(exchange(server, req), 200, "HTTP10-HEAD-3", "HEAD with If-Modified-Since", req)
 
 
+def dechunk(body: bytes) -> bytes | None:
+    """The data of a chunked body (RFC 2616 §3.6.1), or None when it is not one."""
+    out, rest = b"", body
+    while True:
+        line, sep, rest = rest.partition(b"\r\n")
+        try:
+            size = int(line.split(b";")[0].strip(), 16)
+        except ValueError:
+            return None
+        if not sep:
+            return None
+        if size == 0:
+            return out
+        out, rest = out + rest[:size], rest[size + 2:]
+
+
 @scenario("http-server-http11-request", protocol="http", role="server", category="protocol",
-          requirements=["HTTP10-VER-2", "HTTP10-CONN-1"])
+          requirements=["HTTP10-VER-8", "HTTP10-CONN-1"])
 def test_http11_request(server):
-    """An HTTP/1.1 request is served as 1.0: ``HTTP/1.0`` Status-Line, no chunking, then close."""
+    """An HTTP/1.1 request is served: as 1.0 (``HTTP/1.0`` Status-Line, no chunking, then close), or by an
+    HTTP/1.1 server as 1.1 (RFC 2145 §2.3: then Content-Length or chunked framing, persistence allowed)."""
     req = b"GET /hello.txt HTTP/1.1\r\nHost: example.test\r\n\r\n"
     with netio.connect(server.address("tcp")) as s:
         s.sendall(req)
         got = netio.recv_to_eof(s, settings().scaled(6))
     resp = parse(got)
-    expect_status(resp, 200, "HTTP10-VER-2", "HTTP/1.1 request", req)
-    check(resp.head.version == (1, 0), "HTTP10-VER-2", "the Status-Line does not say HTTP/1.0", sent=req,
-          expected="HTTP/1.0 200 ...", received=resp.raw[:60])
-    check("chunked" not in (resp.header("Transfer-Encoding") or "").lower(), "HTTP10-VER-2",
-          "chunked transfer coding in a 1.0 response", sent=req, received=resp.head.raw)
-    check(got.end == "eof", "HTTP10-CONN-1", "the connection stayed open after the response", sent=req,
-          expected="EOF after the body", received=resp.raw, when=got.describe())
-    check(resp.body == HELLO, "HTTP10-VER-2", "wrong body", sent=req, expected=HELLO, received=resp.body)
+    expect_status(resp, 200, "HTTP10-VER-8", "HTTP/1.1 request", req)
+    check(resp.head.version in ((1, 0), (1, 1)), "HTTP10-VER-8", "the Status-Line says neither HTTP/1.0 nor HTTP/1.1",
+          sent=req, expected="HTTP/1.0 200 ... (or HTTP/1.1 200 from a 1.1 server)", received=resp.raw[:60])
+    chunked = "chunked" in (resp.header("Transfer-Encoding") or "").lower()
+    body = resp.body
+    if resp.head.version == (1, 0):
+        check(not chunked, "HTTP10-VER-8", "chunked transfer coding in a 1.0 response", sent=req, received=resp.head.raw)
+        check(got.end == "eof", "HTTP10-CONN-1", "the connection stayed open after a 1.0 response", sent=req,
+              expected="EOF after the body", received=resp.raw, when=got.describe())
+    elif chunked:
+        body = dechunk(body)
+    elif (length := (resp.header("Content-Length") or "").strip()).isdigit():
+        body = body[:int(length)]  # a persistent 1.1 connection: the body ends at Content-Length
+    check(body == HELLO, "HTTP10-VER-8", "wrong body", sent=req, expected=HELLO, received=resp.body)
 
 
 @scenario("http-server-version-numbers", protocol="http", role="server", category="protocol",
@@ -492,7 +545,7 @@ def test_major_version(server):
         req = f"GET /hello.txt {version}\r\n\r\n".encode()
         resp = exchange(server, req)
         expect_status(resp, (400, 505), "HTTP10-VER-4", f"version {version}", req)
-        check(resp.head.version == (1, 0), "HTTP10-VER-4", f"version {version}: not answered as HTTP/1.0", sent=req,
+        check(resp.head.version[0] == 1, "HTTP10-VER-4", f"version {version}: not answered as HTTP/1.x", sent=req,
               expected="HTTP/1.0 505 (or 400)", received=resp.raw[:60])
 
 
@@ -534,7 +587,7 @@ def test_keepalive(server):
               "keep-alive advertised but not honoured (closed, or no Content-Length)", sent=req,
               expected="open connection with Content-Length", received=resp.head.raw, when=got.describe())
     else:
-        check(got.end == "eof", ["HTTP10-CONN-2", "HTTP10-CONN-1"], "no keep-alive advertised, yet the connection stayed open",
+        check(got.end == "eof", "HTTP10-CONN-1", "no keep-alive advertised, yet the connection stayed open",
               sent=req, expected="EOF after the response", received=resp.raw, when=got.describe())
 
 
@@ -568,7 +621,7 @@ def test_post_segmented(server):
     data = head + body
     cuts = [len(head) + 3 + i for i in range(0, len(body) - 3, 1024)]
     resp = exchange(server, data, cuts=cuts, gap=settings().scaled(0.2))
-    expect_status(resp, (200, 201), ["HTTP10-POST-1", "HTTP10-LEN-2"], "segmented POST", data)
+    expect_status(resp, (200, 201), "HTTP10-LEN-2", "segmented POST", data)
     check(resp.body == body, ["HTTP10-LEN-2", "NET-TCP-1"], "the echoed body differs from the body sent", sent=data,
           expected=f"the {len(body)} body bytes", received=resp.body, when=resp.describe())
 
@@ -743,7 +796,7 @@ def test_half_close(server):
 
 
 @scenario("http-server-unread-input-no-reset", protocol="http", role="server", category="nonblocking",
-          requirements=["NET-TCP-9", "NET-TCP-3"])
+          requirements=["NET-TCP-9"])
 def test_unread_input(server):
     """Request plus 64 KiB of unread junk in one write, a slow reader with a 4 KiB receive buffer: the
     whole 1 MiB response arrives.  A server that closes with input unread makes the kernel reset, which
@@ -759,7 +812,7 @@ def test_unread_input(server):
         sender.join(settings().scaled(2))
     resp = parse(got)
     expect_status(resp, 200, ["NET-TCP-9"], "GET /big.bin with unread input", req)
-    check(resp.body == big, ["NET-TCP-9", "NET-TCP-3"], "the response was cut short or changed", sent=req,
+    check(resp.body == big, "NET-TCP-9", "the response was cut short or changed", sent=req,
           expected=f"{len(big)} body bytes then EOF", received=f"{len(resp.body)} body bytes", when=got.describe())
 
 
@@ -802,7 +855,7 @@ def test_slowloris(server):
 
 # ====================================================================== security
 @scenario("http-server-traversal", protocol="http", role="server", category="security",
-          requirements=["HTTP10-SEC-1"])
+          requirements=["HTTP10-SEC-1", "HTTP10-ERR-3"])
 def test_traversal(server):
     """``..`` segments, plain or %-encoded, never reach files outside the document root.
 
@@ -822,15 +875,17 @@ def test_traversal(server):
         check(not leaked, "HTTP10-SEC-1", f"GET {path} returned a file outside the document root", sent=req,
               expected="400, 403 or 404", received=resp.raw[:200])
         if resp.head is not None:
-            check(resp.status in (400, 403, 404) or resp.status // 100 == 3, "HTTP10-SEC-1",
-                  f"GET {path}: unexpected status {resp.status}", sent=req, expected="400, 403 or 404",
+            check(resp.status in (400, 403, 404) or resp.status // 100 in (2, 3), "HTTP10-ERR-3",
+                  f"GET {path}: unexpected status {resp.status} (nothing leaked)", sent=req, expected="400, 403 or 404",
                   received=resp.raw[:200])
 
 
 @scenario("http-server-internal-files", protocol="http", role="server", category="security",
           requirements=["HTTP10-SEC-2"])
 def test_internal_files(server):
-    """Access-control files are not served: a ``.htaccess`` the suite puts in ``{root}`` gets 403 or 404."""
+    """Access-control files are not served: a ``.htaccess`` the suite puts in ``{root}`` gets 403 or 404.
+
+    Local policy (a warning): the file is internal only to servers that read such files."""
     secret = b"Require all denied # NETCONFORMANCE-INTERNAL\n"
     plant(server, ".htaccess", secret)
     req = b"GET /.htaccess HTTP/1.0\r\n\r\n"

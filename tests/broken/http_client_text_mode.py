@@ -2,7 +2,8 @@
 
 Wrong: for a ``text/*`` body it decodes the bytes with universal newlines, as Python's text I/O does by
 default, so every CRLF and bare CR becomes LF and the entity body it writes is not the one the server
-sent (RFC 1945 §3.6.1, HTTP10-TEXT-1: CRLF, bare CR and bare LF are all line breaks, none is rewritten).
+sent (HTTP10-TEXT-2, the client contract: the entity body is written as received).  It does accept every
+form as a line break, so RFC 1945 §3.6.1 (HTTP10-TEXT-1) holds: the scenario grades this as a warning.
 Everything else is correct: Content-Length or close delimits the body, errors exit non-zero, every wait
 has a timeout.  Caught by: ``http-client-text-line-breaks``.
 

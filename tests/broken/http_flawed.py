@@ -43,7 +43,7 @@ FLAWS = {
     "reject-empty-value": "answers 400 to a header with an empty value (HTTP10-REQ-9)",
     "no-limits": "buffers any request head and answers 200 (HTTP10-REQ-10)",
     "require-host": "answers 400 without a Host header (HTTP10-HDR-6)",
-    "reject-http11": "answers 505 to HTTP/1.1 requests (HTTP10-VER-2)",
+    "reject-http11": "answers 505 to HTTP/1.1 requests (HTTP10-VER-8)",
     "string-version": "compares the version as a string: HTTP/1.10 and HTTP/01.00 get 400 (HTTP10-VER-3)",
     "echo-version": "answers a HTTP/2.0 request with a HTTP/2.0 200 (HTTP10-VER-4)",
     "bad-version-as-09": "serves 'HTTP/a.b' requests as HTTP/0.9 (HTTP10-VER-5)",
@@ -57,7 +57,7 @@ FLAWS = {
     "ims-rfc1123-only": "understands If-Modified-Since only in rfc1123 form (HTTP10-COND-4)",
     "ims-on-errors": "answers 304 instead of 404 when If-Modified-Since is present (HTTP10-COND-5)",
     # the response
-    "http11-status": "Status-Line says HTTP/1.1 (HTTP10-STATUS-1)",
+    "http11-status": "Status-Line says HTTP/1.1, yet serves an HTTP/1.1 request without Host (HTTP10-VER-9)",
     "lf-only": "header lines end in bare LF (HTTP10-STATUS-2)",
     "empty-error-body": "4xx/5xx without a body or Content-Length (HTTP10-STATUS-3, HTTP10-LEN-5)",
     "no-date": "no Date header (HTTP10-HDR-1)",
