@@ -335,15 +335,6 @@ class SpeakFirstServer(ReferenceServer):
 
 
 # ---------------------------------------------------------------------- stream helpers
-async def read_with_idle_timeout(coro, timeout: float):
-    """Await ``coro`` (a stream read) for at most ``timeout`` seconds.
-
-    Raises:
-        TimeoutError: the peer stayed idle that long (the caller ends the session, NET-TCP-6).
-    """
-    return await asyncio.wait_for(coro, timeout)
-
-
 async def drain_and_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, linger: float = 1.0) -> None:
     """End a session politely (NET-TCP-9): flush, send FIN, discard what the peer still sends for at most
     ``linger`` seconds, then close.  Closing with unread input would make the kernel send RST and could

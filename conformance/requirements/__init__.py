@@ -45,6 +45,3 @@ def _load() -> dict[str, Requirement]:
 REQUIREMENTS: dict[str, Requirement] = _load()
 
 
-def get(req_id: str) -> Requirement:
-    """The requirement ``req_id``.  Raises KeyError for an unknown id."""
-    return REQUIREMENTS[req_id]
