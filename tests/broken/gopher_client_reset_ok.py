@@ -1,6 +1,6 @@
 """Broken gopher client: takes a connection reset as the normal end of a binary item and exits 0 with a truncated file.
 
-Gets wrong: GOPHER-BIN-2 (a binary item ends at the server's orderly close; a reset is a network error).
+Gets wrong: GOPHER-CLIENT-6 (de-facto: a binary item ends at the server's orderly close; a reset is a network error).
 Caught by: the client scenario ``gopher-client-reset-mid-binary``.
 
 Run: ``python tests/broken/gopher_client_reset_ok.py [--timeout S] gopher://HOST:PORT/TYPEselector``

@@ -1,7 +1,7 @@
 """Broken gopher client: ignores the lastline and reads menus and text until the server closes (as curl does);
 against a server that keeps the connection open after the lastline it hangs.
 
-Gets wrong: GOPHER-TEXT-6 (the client completes as soon as the lastline has arrived).
+Gets wrong: GOPHER-TEXT-8 (de-facto: the client completes as soon as the lastline has arrived).
 Caught by: the client scenario ``gopher-client-lastline-then-held-open``.
 
 Run: ``python tests/broken/gopher_client_waits_close.py [--timeout S] gopher://HOST:PORT/TYPEselector``

@@ -1,7 +1,7 @@
 """Broken gopher server: takes the first recv() as the whole request line and strips it, so a selector split across
 segments is cut short, and bytes after the CRLF in the same segment become part of the selector.
 
-Gets wrong: NET-TCP-1 / GOPHER-REQ-3 (act only on a complete line) and NET-TCP-2 (surplus after the line).
+Gets wrong: NET-TCP-1 / GOPHER-REQ-3 (act only on a complete line) and GOPHER-REQ-9 (surplus after the line, de-facto).
 Caught by: the server scenarios ``gopher-server-selector-trickled``, ``gopher-server-selector-split`` and
 ``gopher-server-selector-with-surplus``.
 
