@@ -2,9 +2,9 @@
 
 import sys
 
-from reference_servers.base import run_standalone, selected_transports, standalone_parser
 from reference_servers.clock import clock_from_option
 from reference_servers.daytime.server import DaytimeServer
+from reference_servers.standalone import run_standalone, selected_transports, standalone_parser
 
 
 def main(argv: list[str] | None = None) -> int:

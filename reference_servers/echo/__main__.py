@@ -2,8 +2,8 @@
 
 import sys
 
-from reference_servers.base import run_standalone, selected_transports, standalone_parser
 from reference_servers.echo.server import EchoServer
+from reference_servers.standalone import run_standalone, selected_transports, standalone_parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from reference_servers.base import run_standalone, standalone_parser
+from reference_servers.standalone import run_standalone, standalone_parser
 
 from .peer import Behaviour
 from .server import GopherServer

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reference_servers.base import run_standalone, standalone_parser
+from reference_servers.standalone import run_standalone, standalone_parser
 
 from .peer import BEHAVIOURS
 from .server import SERVER_HEADER, HttpServer

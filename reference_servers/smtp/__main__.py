@@ -6,8 +6,8 @@ and serves until SIGTERM/SIGINT (open sessions then get 421).
 
 import sys
 
-from reference_servers.base import run_standalone, standalone_parser
 from reference_servers.smtp.server import DEFAULT_MAX_SIZE, SmtpServer
+from reference_servers.standalone import run_standalone, standalone_parser
 
 
 def main(argv: list[str] | None = None, session_class: type | None = None) -> int:

@@ -2,8 +2,8 @@
 
 import sys
 
-from reference_servers.base import run_standalone, selected_transports, standalone_parser
 from reference_servers.clock import clock_from_option
+from reference_servers.standalone import run_standalone, selected_transports, standalone_parser
 from reference_servers.time.server import TimeServer
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from reference_servers.base import run_standalone
 from reference_servers.gopher import menu, wire  # noqa: F401
 from reference_servers.gopher.server import GopherServer
+from reference_servers.standalone import run_standalone
 
 
 class SilentError(GopherServer):
