@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from conformance.errors import ProtocolError
+from reference_servers.errors import ProtocolError
 
 EXIT_OK = 0
 #: the server answered, but wrongly or with an error reply (also HTTP >= 400, SMTP 5xx, gopher type 3)

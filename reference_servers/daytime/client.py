@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from conformance.errors import ProtocolError
 from reference_servers import clientbase
 from reference_servers.daytime import wire
+from reference_servers.errors import ProtocolError
 
 
 def daytime_tcp(host: str, port: int, timeout: float) -> bytes:

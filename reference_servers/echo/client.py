@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 import threading
 
-from conformance.errors import ProtocolError
 from reference_servers import clientbase
 from reference_servers.echo import wire
+from reference_servers.errors import ProtocolError
 
 
 def echo_tcp(host: str, port: int, data: bytes, timeout: float) -> bytes:

@@ -25,8 +25,8 @@ from __future__ import annotations
 import socket
 import sys
 
-from conformance.errors import ProtocolError
 from reference_servers.clientbase import EXIT_USAGE, client_main, client_parser, connect
+from reference_servers.errors import ProtocolError
 
 from . import wire
 

@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformance.errors import IncompleteError, ProtocolError
 from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.errors import IncompleteError, ProtocolError
 
 from . import wire
 

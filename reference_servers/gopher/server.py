@@ -26,8 +26,8 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from conformance.errors import IncompleteError, ProtocolError
 from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.errors import IncompleteError, ProtocolError
 
 from . import menu, wire
 from .peer import WELL_BEHAVED, Behaviour, Delivery, PeerAbort, read_request

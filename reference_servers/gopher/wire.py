@@ -28,7 +28,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Literal
 
-from conformance.errors import IncompleteError, ProtocolError
+from reference_servers.errors import IncompleteError, ProtocolError
 
 CRLF = b"\r\n"
 #: the lastline: a single ``.`` then CRLF (RFC 1436 Appendix, Lastline)

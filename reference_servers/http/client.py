@@ -29,8 +29,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformance.errors import IncompleteError, ProtocolError
 from reference_servers.clientbase import EXIT_USAGE, client_main, client_parser, connect
+from reference_servers.errors import IncompleteError, ProtocolError
 
 from . import wire
 

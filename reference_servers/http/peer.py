@@ -26,8 +26,8 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from conformance.errors import IncompleteError, ProtocolError
 from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.errors import IncompleteError, ProtocolError
 
 from . import wire
 

@@ -44,8 +44,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformance.errors import IncompleteError
 from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.errors import IncompleteError
 
 from . import wire
 from .peer import BEHAVIOURS, Behaviour, play

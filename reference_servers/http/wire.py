@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
-from conformance.errors import IncompleteError, ProtocolError
+from reference_servers.errors import IncompleteError, ProtocolError
 
 __all__ = [
     "CRLF",

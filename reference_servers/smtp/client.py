@@ -30,9 +30,9 @@ import socket
 import sys
 from dataclasses import dataclass, field
 
-from conformance.errors import ProtocolError
 from reference_servers import clientbase
 from reference_servers.clientbase import TemporaryFailure
+from reference_servers.errors import ProtocolError
 from reference_servers.smtp import wire
 
 #: how the suite launches this client (docs/design.md §3 placeholders; ``--to={to}`` repeats per recipient)

@@ -38,8 +38,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from conformance.errors import ProtocolError
 from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.errors import ProtocolError
 from reference_servers.smtp import wire
 from reference_servers.smtp.delivery import Delivered, DeliveryError, Envelope, MaildirDelivery
 

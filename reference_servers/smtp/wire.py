@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from conformance.errors import IncompleteError, ProtocolError
+from reference_servers.errors import IncompleteError, ProtocolError
 
 CRLF = b"\r\n"
 #: end-of-data indicator as sent after the last line of content (§4.1.1.4)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sys
 
-from conformance.errors import IncompleteError, ProtocolError
 from reference_servers import clientbase
+from reference_servers.errors import IncompleteError, ProtocolError
 from reference_servers.time import wire
 
 

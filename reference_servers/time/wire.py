@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from datetime import UTC, datetime
 
-from conformance.errors import IncompleteError, ProtocolError
+from reference_servers.errors import IncompleteError, ProtocolError
 
 PORT = 37
 #: seconds from 1900-01-01 to 1970-01-01 (RFC 868: 2,208,988,800)
