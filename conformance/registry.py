@@ -12,6 +12,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from conformance.protocols import CATEGORIES, PROTOCOLS, ROLES
 from conformance.requirements import REQUIREMENTS
@@ -93,11 +94,14 @@ def scenario(
     return decorate
 
 
-def load_all() -> dict[str, Scenario]:
-    """Import every scenario module in :mod:`conformance.scenarios`; return the registry."""
-    import conformance.scenarios as pkg
+#: where the scenario modules live (found by path: the catalog loads them by name, it does not import up)
+SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
+SCENARIOS_PACKAGE = "conformance.scenarios"
 
-    for info in pkgutil.iter_modules(pkg.__path__):
+
+def load_all() -> dict[str, Scenario]:
+    """Import every scenario module (``conformance/scenarios/test_*.py``); return the registry."""
+    for info in pkgutil.iter_modules([str(SCENARIOS_DIR)]):
         if info.name.startswith("test_"):
-            importlib.import_module(f"{pkg.__name__}.{info.name}")
+            importlib.import_module(f"{SCENARIOS_PACKAGE}.{info.name}")
     return REGISTRY
