@@ -52,15 +52,27 @@ def fail(
     ``sent``/``expected``/``received`` may be bytes (excerpted) or text (shown as is).
     """
     reqs = (requirements,) if isinstance(requirements, str) else tuple(requirements)
-    lines = [f"[{', '.join(reqs)}] {summary}"]
+    lines = [f"[{', '.join(reqs)}] {bounded(summary)}"]
     for label, value in (("sent", sent), ("expected", expected), ("received", received)):
         if value is not None:
-            lines.append(f"  {label + ':':<10}{value if isinstance(value, str) else excerpt(value)}")
+            lines.append(f"  {label + ':':<10}{bounded(value) if isinstance(value, str) else excerpt(value)}")
     if when:
-        lines.append(f"  {'when:':<10}{when}")
+        lines.append(f"  {'when:':<10}{bounded(when)}")
     if detail:
-        lines.append(f"  {'detail:':<10}{detail}")
+        lines.append(f"  {'detail:':<10}{bounded(detail, 2 * TEXT_LIMIT)}")
     raise ScenarioFailure("\n".join(lines), requirements=reqs)
+
+
+TEXT_LIMIT = 600
+
+
+def bounded(text: str, limit: int = TEXT_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters (head and tail kept, the cut said): a message stays readable
+    whatever the target sent."""
+    if len(text) <= limit:
+        return text
+    keep = limit // 2
+    return f"{text[:keep]} ...[{len(text) - 2 * keep} characters]... {text[-keep:]}"
 
 
 def check(condition: object, requirements: str | Iterable[str], summary: str, **kwargs) -> None:
