@@ -251,7 +251,9 @@ class ReferenceServer:
             log.exception("%s session crashed", self.NAME)
         finally:
             self._sessions.discard(task)
-            writer.transport.abort() if writer.transport.is_closing() else writer.close()
+            # a peer that stopped reading leaves bytes buffered: abort, or close() would wait on them forever
+            stuck = writer.transport.is_closing() or writer.transport.get_write_buffer_size() > 0
+            writer.transport.abort() if stuck else writer.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(writer.wait_closed(), 1.0)
 
@@ -331,12 +333,29 @@ class SpeakFirstServer(ReferenceServer):
 
 
 # ---------------------------------------------------------------------- stream helpers
-async def drain_and_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, linger: float = 1.0) -> None:
-    """End a session politely (NET-TCP-9): flush, send FIN, discard what the peer still sends for at most
-    ``linger`` seconds, then close.  Closing with unread input would make the kernel send RST and could
-    destroy the reply still in flight."""
+async def drain(writer: asyncio.StreamWriter, timeout: float) -> None:
+    """``writer.drain()`` bounded by ``timeout`` seconds: a peer that never reads cannot pin the session and
+    its buffered reply forever (the idle timeout applies to blocked writes too).
+
+    Raises:
+        TimeoutError: the peer read nothing for ``timeout`` seconds (the session then ends, aborted).
+    """
+    await asyncio.wait_for(writer.drain(), timeout)
+
+
+async def drain_and_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, linger: float = 1.0,
+                          write_timeout: float = 30.0) -> None:
+    """End a session politely (NET-TCP-9): flush (at most ``write_timeout`` seconds), send FIN, discard what
+    the peer still sends for at most ``linger`` seconds, then close.  Closing with unread input would make
+    the kernel send RST and could destroy the reply still in flight."""
+    try:
+        await drain(writer, write_timeout)
+    except TimeoutError:
+        writer.transport.abort()
+        return
+    except (ConnectionError, OSError):
+        pass
     with contextlib.suppress(ConnectionError, OSError):
-        await writer.drain()
         if writer.can_write_eof():
             writer.write_eof()
     loop = asyncio.get_running_loop()

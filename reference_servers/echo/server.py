@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.base import ReferenceServer, drain, drain_and_close
 from reference_servers.echo import wire
 
 
@@ -26,8 +26,8 @@ class EchoServer(ReferenceServer):
             if not data:
                 break
             writer.write(wire.reply_to(data))
-            await writer.drain()
-        await drain_and_close(reader, writer, linger=0)
+            await drain(writer, self.idle_timeout)
+        await drain_and_close(reader, writer, linger=0, write_timeout=self.idle_timeout)
 
     def handle_datagram(self, data: bytes, addr: tuple[str, int]) -> list[bytes]:
         return [wire.reply_to(data)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import stat
 from pathlib import Path
 
 from . import wire
@@ -99,6 +100,16 @@ def display_string(name: str, limit: int = MAX_DISPLAY) -> str:
     return name if len(name) <= limit else name[: limit - 3] + "..."
 
 
+def servable(path: Path) -> bool:
+    """A directory or a regular file: never a FIFO, device or socket, which would block or never end
+    (opening a FIFO waits for a writer; a device streams for ever)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISDIR(mode) or stat.S_ISREG(mode)
+
+
 def listable(name: str) -> bool:
     """True for names a menu can carry (GOPHER-MENU-3: no TAB, CR, LF, NUL) and does show."""
     return not name.startswith(".") and name != GOPHERMAP and not (_FORBIDDEN & set(name))
@@ -108,7 +119,8 @@ def directory_menu(root: Path, directory: Path, host: str, port: int) -> list[wi
     """The menu of ``directory``: its ``gophermap`` when present, else one item per entry.
 
     Entries are sorted by name; hidden entries, the gophermap itself, names with TAB, CR, LF or NUL
-    (GOPHER-MENU-3) and symbolic links leading outside the root are left out.  The root menu also
+    (GOPHER-MENU-3), symbolic links leading outside the root and special files (FIFOs, devices, sockets)
+    are left out.  The root menu also
     offers the file-name search (type 7).
     """
     gophermap = directory / GOPHERMAP
@@ -125,7 +137,7 @@ def directory_menu(root: Path, directory: Path, host: str, port: int) -> list[wi
         if not listable(name):
             continue
         path = directory / name
-        if resolve(root, selector_for_unresolved(root, path)) is None:
+        if resolve(root, selector_for_unresolved(root, path)) is None or not servable(path):
             continue
         itemtype = item_type(path)
         display = display_string(name + ("/" if itemtype == wire.MENU else ""))

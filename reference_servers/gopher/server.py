@@ -121,6 +121,9 @@ class GopherServer(ReferenceServer):
         if path.is_dir():
             yield self.format_menu(menu.directory_menu(self.root, path, host, port))
             return
+        if not menu.servable(path):
+            yield self.error(f"'{selector}' is not a regular file")
+            return
         itemtype = menu.item_type(path)
         try:
             if itemtype in wire.LASTLINE_TYPES:

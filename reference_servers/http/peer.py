@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.base import ReferenceServer, drain, drain_and_close
 from reference_servers.errors import IncompleteError, ProtocolError
 
 from . import wire
@@ -81,22 +81,23 @@ Action = Write | Pause | Reset | Hold
 
 
 async def play(actions: Sequence[Action], reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-               linger: float = 1.0) -> None:
+               linger: float = 1.0, write_timeout: float = 30.0) -> None:
     """Perform ``actions`` in order, then end the connection: RST after :class:`Reset`, otherwise FIN
-    after draining what the peer still sends for at most ``linger`` seconds (NET-TCP-9)."""
+    after draining what the peer still sends for at most ``linger`` seconds (NET-TCP-9).  A peer that reads
+    nothing for ``write_timeout`` seconds ends the session (TimeoutError)."""
     for action in actions:
         if isinstance(action, Write):
             writer.write(action.data)
-            await writer.drain()
+            await drain(writer, write_timeout)
         elif isinstance(action, Pause):
             await asyncio.sleep(action.seconds)
         elif isinstance(action, Hold):
-            await writer.drain()
+            await drain(writer, write_timeout)
             await _wait_eof(reader, action.seconds)
         elif isinstance(action, Reset):
             reset(writer)
             return
-    await drain_and_close(reader, writer, linger)
+    await drain_and_close(reader, writer, linger, write_timeout)
 
 
 async def _wait_eof(reader: asyncio.StreamReader, seconds: float) -> None:

@@ -32,6 +32,7 @@ Choices where RFC 1945 leaves room (documented here, relied on by the scenarios'
 from __future__ import annotations
 
 import asyncio
+import collections
 import html
 import logging
 import mimetypes
@@ -55,6 +56,9 @@ log = logging.getLogger("reference_servers.http")
 __all__ = ["SERVER_HEADER", "HttpServer", "RecordedExchange", "Response"]
 
 SERVER_HEADER = "netconformance-http/0.1"
+#: exchanges the server remembers, and body octets kept of each (the rest is served, not remembered)
+MAX_RECORDED = 1024
+MAX_RECORDED_BODY = 64 * 1024
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 _ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*(.*)$")
 
@@ -134,7 +138,8 @@ class HttpServer(ReferenceServer):
             behaviour = BEHAVIOURS[behaviour]
         self.behaviour = behaviour or BEHAVIOURS["normal"]
         self.linger = linger
-        self.exchanges: list[RecordedExchange] = []
+        #: the most recent exchanges (bounded: a long-running server keeps no per-request state for ever)
+        self.exchanges: collections.deque[RecordedExchange] = collections.deque(maxlen=MAX_RECORDED)
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ session
@@ -209,7 +214,8 @@ class HttpServer(ReferenceServer):
             received = await self._read_body(rest, length, reader)
             if received is None:
                 return self._error(400, f"connection half-closed before {length} body bytes arrived")
-            body = exchange.body = received
+            body = received
+            exchange.body = received[:MAX_RECORDED_BODY]
         try:
             if head.method == "POST":
                 return self._post(head, body)
@@ -356,7 +362,7 @@ class HttpServer(ReferenceServer):
             headers = self.behaviour.adjust_headers(response.headers, len(response.body))
             raw_head = wire.format_response(response.status, headers)
             actions = self.behaviour.actions(raw_head, body)
-        await play(actions, reader, writer, self.linger)
+        await play(actions, reader, writer, self.linger, self.idle_timeout)
 
     async def _send_error(self, status: int, explanation: str, reader: asyncio.StreamReader,
                           writer: asyncio.StreamWriter) -> None:
@@ -364,4 +370,4 @@ class HttpServer(ReferenceServer):
         response = self._error(status, explanation)
         raw = wire.format_response(response.status, response.headers, response.body)
         writer.write(raw)
-        await drain_and_close(reader, writer, self.linger)
+        await drain_and_close(reader, writer, self.linger, self.idle_timeout)
