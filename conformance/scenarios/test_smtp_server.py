@@ -42,15 +42,17 @@ def rcpt(local: str = "alice") -> str:
 
 
 def message(tok: str, body: bytes = b"Hello.\r\n") -> bytes:
-    """An RFC 5322 message (CRLF) carrying ``tok`` in its Subject."""
-    return (f"From: <sender@client.test>\r\nTo: <{rcpt()}>\r\nSubject: {tok}\r\nMessage-ID: <{tok}@client.test>\r\n\r\n"
-            .encode() + body)
+    """A valid RFC 5322 message (CRLF; Date, From, To, Subject with ``tok``, Message-ID), so that a server
+    has no reason to add header fields of its own beyond trace fields."""
+    return (f"Date: Mon, 1 Jan 2024 00:00:00 +0000\r\nFrom: <sender@client.test>\r\nTo: <{rcpt()}>\r\n"
+            f"Subject: {tok}\r\nMessage-ID: <{tok}@client.test>\r\n\r\n").encode() + body
 
 
 class Dialogue:
     """One SMTP session driven by a scenario; every command and reply is kept for failure messages."""
 
     def __init__(self, server, *, greet: bool = True, reqs=("SMTP-CONN-1",)) -> None:
+        self.server = server
         self.sock = netio.connect(server.address("tcp"))
         self.parser = wire.ReplyParser(strict=True, line_limit=1 << 20)
         self.log: list[tuple[str, bytes]] = []
@@ -157,6 +159,18 @@ class Dialogue:
             self.fail(reqs, summary, **kw)
 
     # ---------------------------------------------------------------- steps
+    def probe(self, reqs, summary: str) -> None:
+        """NOOP as a probe that the session is still in step.  A server that does not implement NOOP at
+        all (500/502 in a fresh session too) is reported once, by smtp-server-minimum-commands; here the
+        scenario is then not applicable rather than a failure of ``reqs``."""
+        r = self.cmd("NOOP", reqs)
+        if r.code == 250:
+            return
+        if r.code in (500, 502) and not noop_supported(self.server):
+            raise NotApplicable("the server does not implement NOOP (reported by smtp-server-minimum-commands), "
+                                "which this scenario uses as a probe")
+        self.fail(reqs, summary, sent="NOOP", expected="250", received=str(r))
+
     def ehlo(self, name: str = "client.test") -> dict[str, str]:
         r = self.expect(f"EHLO {name}", (250,), ("SMTP-EHLO-1",), "EHLO refused")
         return wire.parse_ehlo_keywords(r)
@@ -171,6 +185,26 @@ class Dialogue:
         data = content if content is not None else wire.encode_data(message(tok, body))
         self.send(data)
         return self.reply(reqs, "the end of the message content (<CRLF>.<CRLF>)")
+
+
+_NOOP: dict[object, bool] = {}
+
+
+def noop_supported(server) -> bool:
+    """Whether NOOP gets 250 in a fresh session after EHLO (asked once per server address)."""
+    key = server.address("tcp")
+    if key not in _NOOP:
+        with Dialogue(server) as d:
+            d.cmd("EHLO client.test")
+            _NOOP[key] = d.cmd("NOOP").code == 250
+    return _NOOP[key]
+
+
+def require_pipelining(exts: dict[str, str], what: str) -> None:
+    """Several commands in one write are pipelining (RFC 2920): only for a server that advertises it; a
+    server without PIPELINING may discard input sent ahead of its reply."""
+    if "PIPELINING" not in exts:
+        raise NotApplicable(f"the server does not advertise PIPELINING, and {what} is pipelining")
 
 
 def _ids(reqs) -> tuple[str, ...]:
@@ -232,11 +266,35 @@ def not_delivered(server, tok: str, reqs, summary: str, d: Dialogue | None = Non
         fail(reqs, summary, **kw)
 
 
+def split_message(data: bytes) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """(header fields as (lower-case name, unfolded value with runs of white space collapsed), body) of a
+    message with LF line ends.  The body is everything after the first empty line, exactly."""
+    head, sep, body = data.partition(b"\n\n")
+    if not sep and not data.startswith(b"\n"):
+        head, body = data, b""
+    if data.startswith(b"\n"):
+        head, body = b"", data[1:]
+    fields: list[list[bytes]] = []
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1][1] += b" " + line.strip()
+        else:
+            name, _, value = line.partition(b":")
+            fields.append([name.strip().lower(), value])
+    return [(n, b" ".join(v.split())) for n, v in fields], body
+
+
 def expect_body(d: Dialogue, copy: bytes, sent: bytes, reqs, summary: str) -> None:
-    """The delivered ``copy`` must end with the message ``sent`` (after transparency, LF line ends)."""
-    want = sent.replace(b"\r\n", b"\n")
-    if not copy.endswith(want):
-        d.fail(reqs, summary, expected=want, received=copy)
+    """The delivered ``copy`` carries the message ``sent`` (after transparency, LF line ends): the body
+    exactly, and every header field sent (name and unfolded value).  Fields a delivering MTA or a handler
+    adds (Received, Return-Path, Delivered-To, X-*, ...) above or below them are allowed (RFC 5321 §4.4)."""
+    want_fields, want_body = split_message(sent.replace(b"\r\n", b"\n"))
+    got_fields, got_body = split_message(copy)
+    missing = [f for f in want_fields if f not in got_fields]
+    if got_body != want_body or missing:
+        what = "the body differs" if got_body != want_body else \
+            "header fields sent are missing or changed: " + ", ".join(n.decode("latin-1") for n, _ in missing)
+        d.fail(reqs, f"{summary} ({what})", expected=sent.replace(b"\r\n", b"\n"), received=copy)
 
 
 def quick_exchange(address) -> None:
@@ -265,8 +323,8 @@ def test_greeting(server):
         g = d.reply(("SMTP-CONN-1",), "nothing (the greeting is sent unasked)")
         d.check(g.code == 220, "SMTP-CONN-1", "the greeting is not 220", expected="220 <domain>", received=str(g))
         first = g.lines[0].split(" ")[0] if g.lines[0] else ""
-        d.check(first and (wire.is_domain(first)), ("SMTP-CONN-1", "SMTP-REPLY-7"),
-                "the greeting does not start with the server's domain or address literal",
+        d.check(first and (wire.is_domain(first)), "SMTP-CONN-1",
+                "the greeting does not start with the server's domain or address literal (RFC 5321 §4.2 Greeting ABNF)",
                 expected="220 mx.example ...", received=str(g))
 
 
@@ -362,11 +420,13 @@ def test_received_header(server):
         d.ehlo("client.test")
         d.transaction(tok, content=wire.encode_data(sent), reqs=("SMTP-TXN-11",))
         copy = delivered(server, tok, "SMTP-TXN-11", "the message was not delivered", d)[0]
-        head = copy[: len(copy) - len(sent.replace(b"\r\n", b"\n"))]
-        d.check(re.search(rb"(?im)^Received:\s*from\s+client\.test\b", head), "SMTP-TXN-11",
-                "no Received: line with 'from client.test' was prepended", expected="Received: from client.test ...",
-                received=head or b"(nothing added above the original headers)")
-        expect_body(d, copy, sent, "SMTP-TXN-11", "existing header lines were changed or reordered")
+        fields, _ = split_message(copy)
+        old_field = split_message(old.replace(b"\r\n", b"\n") + b"\n")[0][0]
+        at = fields.index(old_field) if old_field in fields else len(fields)
+        d.check(any(n == b"received" and re.match(rb"(?i)from\s+client\.test\b", v) for n, v in fields[:at]),
+                "SMTP-TXN-11", "no Received: field with 'from client.test' above the message's own Received field",
+                expected="Received: from client.test ... (prepended)", received=copy[:600])
+        expect_body(d, copy, sent, "SMTP-TXN-11", "the message's own header fields or body were changed")
 
 
 @scenario("smtp-server-null-reverse-path", category="protocol", requirements=["SMTP-TXN-4"], **P)
@@ -390,14 +450,23 @@ def test_postmaster(server):
         d.expect(f"RCPT TO:<PostMaster@{domain()}>", ("2",), "SMTP-TXN-5", "postmaster@domain refused")
 
 
-@scenario("smtp-server-source-route", category="protocol", requirements=["SMTP-TXN-6"], **P)
+@scenario("smtp-server-source-route", category="protocol", requirements=["SMTP-TXN-6", "SMTP-TXN-14"], **P)
 def test_source_route(server):
-    """The obsolete source route `<@relay.test:alice@domain>` is accepted (and ignored)."""
+    """The obsolete source route `<@relay.test,@hop.test:alice@domain>` is valid syntax (never 500/501,
+    MUST); the server should ignore the route and take the message (SHOULD: it MAY decline the relaying)."""
     tok = token()
     with Dialogue(server) as d:
         d.ehlo()
-        final = d.transaction(tok, rcpts=[f"@relay.test,@hop.test:{rcpt()}"], reqs=("SMTP-TXN-6",))
-        d.check(final.code == 250, "SMTP-TXN-6", "message with a source-routed recipient refused", received=str(final))
+        d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-TXN-6", "MAIL refused")
+        r = d.cmd(f"RCPT TO:<@relay.test,@hop.test:{rcpt()}>", ("SMTP-TXN-6",))
+        d.check(r.code not in (500, 501), "SMTP-TXN-6", "a source-routed recipient was rejected as a syntax error",
+                received=str(r))
+        d.check(r.klass == 2, "SMTP-TXN-14", "a source-routed recipient was refused (allowed: the route is ignored "
+                "SHOULD, RFC 5321 §3.6.1)", received=str(r))
+        d.expect("DATA", (354,), "SMTP-TXN-6", "DATA not answered with 354")
+        d.send(wire.encode_data(message(tok)))
+        final = d.reply(("SMTP-TXN-6",), "the end of the message content (<CRLF>.<CRLF>)")
+        d.check(final.code == 250, "SMTP-TXN-14", "message with a source-routed recipient refused", received=str(final))
 
 
 @scenario("smtp-server-local-part-case", category="protocol", requirements=["SMTP-TXN-7"], **P)
@@ -437,12 +506,17 @@ def test_case_insensitive(server):
         d.check(r.code == 250, "SMTP-CMD-1", "message refused", received=str(r))
 
 
-@scenario("smtp-server-unknown-command", category="protocol", requirements=["SMTP-CMD-2", "SMTP-QUIT-2"], **P)
+@scenario("smtp-server-unknown-command", category="protocol", requirements=["SMTP-CMD-13", "SMTP-QUIT-2", "SMTP-CMD-11"],
+          **P)
 def test_unknown_command(server):
-    """`FOOBAR` gets 500 and the session goes on: NOOP then gets 250."""
+    """`FOOBAR` gets a negative reply (500 SHOULD, RFC 5321 §4.2.4) and the session goes on: NOOP then gets 250."""
     with Dialogue(server) as d:
-        d.expect("FOOBAR", (500,), "SMTP-CMD-2", "unknown command not answered with 500")
-        d.expect("NOOP", (250,), ("SMTP-CMD-2", "SMTP-QUIT-2"), "session unusable after an unknown command")
+        r = d.expect("FOOBAR", ("4", "5"), "SMTP-CMD-13", "unknown command not answered with a 4yz/5yz")
+        if r.code == 421:
+            return  # §3.8: the server may say 421 and close at any time
+        d.probe(("SMTP-CMD-13", "SMTP-QUIT-2"), "session unusable after an unknown command")
+        d.check(r.code == 500, "SMTP-CMD-11", "unknown command not answered with 500 (RFC 5321 §4.2.4: \"If the "
+                "command is not recognized, code 500 SHOULD be returned.\")", received=str(r))
 
 
 @scenario("smtp-server-minimum-commands", category="protocol",
@@ -474,7 +548,7 @@ def test_rset(server):
         d.expect(f"RCPT TO:<{rcpt()}>", ("2",), "SMTP-CMD-5", "RCPT refused")
         d.expect("RSET", (250,), "SMTP-CMD-5", "RSET not answered with 250")
         d.expect("DATA", (503, 554), "SMTP-CMD-5", "DATA accepted after RSET")
-        d.expect("NOOP", (250,), "SMTP-CMD-5", "connection unusable after RSET")
+        d.probe("SMTP-CMD-5", "connection unusable after RSET")
 
 
 @scenario("smtp-server-no-argument-commands", category="protocol", requirements=["SMTP-CMD-6"], **P)
@@ -483,29 +557,39 @@ def test_no_argument_commands(server):
     with Dialogue(server) as d:
         d.ehlo()
         d.expect("RSET now", (501,), "SMTP-CMD-6", "RSET with an argument not answered with 501")
-        d.expect("NOOP", (250,), "SMTP-CMD-6", "session unusable after 501")
+        d.probe("SMTP-QUIT-2", "session unusable after 501")
 
 
-@scenario("smtp-server-unknown-parameter", category="protocol", requirements=["SMTP-CMD-8"], **P)
+@scenario("smtp-server-unknown-parameter", category="protocol", requirements=["SMTP-CMD-8", "SMTP-CMD-11"], **P)
 def test_unknown_parameter(server):
     """`MAIL FROM:<a@client.test> FOO=BAR` gets 555 (unrecognized parameter), not 250."""
     with Dialogue(server) as d:
         d.ehlo()
-        d.expect("MAIL FROM:<a@client.test> FOO=BAR", (555, 501, 504), "SMTP-CMD-8",
-                 "an unknown MAIL parameter was accepted (or answered with the wrong code)")
+        r = d.cmd("MAIL FROM:<a@client.test> FOO=BAR")
+        d.check(r.klass in (4, 5), "SMTP-CMD-8", "an unknown MAIL parameter was accepted",
+                expected="555 (or 455, or another error)", received=str(r))
+        d.check(r.code in (555, 455, 501, 504), "SMTP-CMD-11", "an unknown MAIL parameter refused with an unusual code",
+                expected="555 (RFC 5321 §4.1.1.11)", received=str(r))
 
 
-@scenario("smtp-server-invalid-characters", category="protocol", requirements=["SMTP-CMD-9", "SMTP-8BIT-6"], **P)
+@scenario("smtp-server-invalid-characters", category="protocol",
+          requirements=["SMTP-CMD-9", "SMTP-8BIT-6", "SMTP-CMD-11"], **P)
 def test_invalid_characters(server):
     """Non-ASCII in the envelope (`MAIL FROM:<é@client.test>`, even with 8BITMIME) and `_` in a domain
-    are rejected with 500/501 (553 tolerated)."""
+    are refused with a 5yz (500/501/553 name the problem best).  Sending them is the client's MUST NOT;
+    a server accepting them is liberal, which we warn about (smuggling hygiene: what one hop accepts
+    unchecked another may parse differently)."""
     with Dialogue(server) as d:
         d.ehlo()
-        d.expect("MAIL FROM:<é@client.test>".encode() + b"\r\n", (500, 501, 553), ("SMTP-CMD-9", "SMTP-8BIT-6"),
-                 "8-bit octets in the envelope were accepted")
+        r = d.cmd("MAIL FROM:<é@client.test>".encode() + b"\r\n")
+        d.check(r.klass == 5, ("SMTP-CMD-9", "SMTP-8BIT-6"), "8-bit octets in the envelope were accepted",
+                expected="5yz", received=str(r))
+        d.check(r.code in (500, 501, 553), "SMTP-CMD-11", "8-bit envelope refused with an unusual code",
+                expected="500, 501 or 553", received=str(r))
         d.cmd("RSET")
-        d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-CMD-9", "MAIL refused")
-        d.expect("RCPT TO:<a@exa_mple.test>", (500, 501, 553), "SMTP-CMD-9", "a domain with '_' was accepted")
+        d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-TXN-1", "MAIL refused")
+        r = d.cmd("RCPT TO:<a@exa_mple.test>")
+        d.check(r.klass == 5, "SMTP-CMD-9", "a domain with '_' was accepted", expected="5yz", received=str(r))
 
 
 @scenario("smtp-server-help", category="protocol", requirements=["SMTP-CMD-10"], **P)
@@ -522,7 +606,7 @@ def test_error_codes(server):
         d.ehlo()
         d.expect("MAIL FROM:bad", (501,), "SMTP-CMD-11", "argument syntax error not answered with 501")
         d.expect("SAML FROM:<a@client.test>", (502, 500), "SMTP-HIST-5", "obsolete SAML not answered with 502/500")
-        d.expect("NOOP", (250,), "SMTP-HIST-5", "session unusable after SAML")
+        d.probe("SMTP-QUIT-2", "session unusable after SAML")
 
 
 # ====================================================================== protocol: sequencing
@@ -541,17 +625,35 @@ def test_rcpt_needs_mail(server):
         d.expect(f"RCPT TO:<{rcpt()}>", (503,), "SMTP-SEQ-2", "RCPT accepted without MAIL")
 
 
-@scenario("smtp-server-seq-data-needs-recipients", category="protocol", requirements=["SMTP-SEQ-3", "SMTP-PIPE-9"], **P)
+@scenario("smtp-server-seq-data-needs-recipients", category="protocol",
+          requirements=["SMTP-TXN-15", "SMTP-SEQ-3", "SMTP-PIPE-9"], **P)
 def test_data_needs_recipients(server):
-    """DATA with no MAIL, with MAIL but no RCPT, and after only a refused RCPT gets 503 or 554, never 354."""
+    """DATA with no MAIL, with MAIL but no RCPT, and after only a refused RCPT should get 503 or 554, not 354
+    (RFC 5321 §3.3 says the server MAY; it also foresees a 354 and a failure at the end).  If 354 comes, the
+    message sent then is delivered to nobody (MUST: there is no recipient to deliver it to)."""
+    tok = token()
+    late: list[tuple[str, str]] = []
     with Dialogue(server) as d:
         d.ehlo()
-        d.expect("DATA", (503, 554), "SMTP-SEQ-3", "DATA accepted without MAIL")
-        d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-SEQ-3", "MAIL refused")
-        d.expect("DATA", (503, 554), "SMTP-SEQ-3", "DATA accepted without any RCPT")
+
+        def data(what: str, ids) -> None:
+            r = d.cmd("DATA", ("SMTP-TXN-15",))
+            if r.code == 354:
+                late.append((what, str(r)))
+                d.send(wire.encode_data(message(tok)))
+                d.reply(("SMTP-TXN-15",), "the end of a message that has no recipient")
+            else:
+                d.check(r.klass in (4, 5), ids, f"DATA {what} not refused", received=str(r))
+
+        data("without MAIL", "SMTP-SEQ-3")
+        d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-TXN-15", "MAIL refused")
+        data("without any RCPT", "SMTP-SEQ-3")
         r = d.cmd("RCPT TO:<a@exa_mple.test>")  # refused for its syntax (or accepted: SMTP-CMD-9's business)
         if r.klass == 5:
-            d.expect("DATA", (503, 554), ("SMTP-SEQ-3", "SMTP-PIPE-9"), "DATA accepted when every RCPT was refused")
+            data("when every RCPT was refused", ("SMTP-SEQ-3", "SMTP-PIPE-9"))
+        if late:
+            not_delivered(server, tok, "SMTP-TXN-15", "a message with no accepted recipient was delivered", d)
+            d.fail(("SMTP-SEQ-3",), f"DATA {late[0][0]} answered 354 (503 or 554 expected)", received=late[0][1])
 
 
 @scenario("smtp-server-seq-nested-mail", category="protocol", requirements=["SMTP-SEQ-4"], **P)
@@ -633,7 +735,7 @@ def test_data_long_lines(server):
         final = d.transaction(tok2, body=long_line, reqs=("SMTP-DATA-8",))
         d.check(final.code == 250 or final.klass == 5, "SMTP-DATA-8", "a 10 000-octet line got neither 250 nor 5yz",
                 received=str(final))
-        d.expect("NOOP", (250,), "SMTP-DATA-8", "session unusable after a long line")
+        d.probe("SMTP-DATA-8", "session unusable after a long line")
         if final.code == 250:
             copy = delivered(server, tok2, "SMTP-DATA-8", "the accepted message was not delivered", d)[0]
             expect_body(d, copy, message(tok2, long_line), "SMTP-DATA-8", "a long line was split or truncated")
@@ -697,11 +799,12 @@ def test_bare_lf_command(server):
 
 @scenario("smtp-server-line-length", category="robustness", requirements=["SMTP-LINE-3", "SMTP-QUIT-2"], **P)
 def test_line_length(server):
-    """A 512-octet command line is accepted; a 4 KiB one gets 500 and the session continues."""
+    """A 512-octet command line is accepted; a 4 KiB one gets one reply (500 "line too long", or 250: RFC
+    5321 §4.5.3.1 prefers no limits) and the session continues."""
     with Dialogue(server) as d:
         d.expect(b"NOOP " + b"x" * 505 + b"\r\n", (250,), "SMTP-LINE-3", "a 512-octet NOOP line was refused")
-        d.expect(b"NOOP " + b"y" * 4096 + b"\r\n", ("5",), "SMTP-LINE-3", "a 4 KiB line was not refused")
-        d.expect("NOOP", (250,), ("SMTP-LINE-3", "SMTP-QUIT-2"), "session unusable after a too-long line")
+        d.expect(b"NOOP " + b"y" * 4096 + b"\r\n", ("5", 250), "SMTP-LINE-3", "a 4 KiB line got neither 250 nor 5yz")
+        d.probe(("SMTP-LINE-3", "SMTP-QUIT-2"), "session unusable after a too-long line")
 
 
 @scenario("smtp-server-limit-local-part", category="protocol", requirements=["SMTP-LIMIT-1"], **P)
@@ -732,8 +835,8 @@ def test_limit_recipients(server):
         codes = [r.code for r in replies]
         d.check(all(c in (250, 251) for c in codes[:100]), "SMTP-LIMIT-2", "fewer than 100 recipients accepted",
                 received=" ".join(map(str, codes[:100])))
-        d.check(all(c in (250, 251, 452) for c in codes[100:]), "SMTP-LIMIT-3",
-                "too many recipients not answered with 452", received=" ".join(map(str, codes[100:])))
+        d.check(all(c in (250, 251, 452) or c // 100 == 5 for c in codes[100:]), "SMTP-LIMIT-3",
+                "too many recipients not answered with 452 (or a site-policy 5yz)", received=" ".join(map(str, codes[100:])))
         d.expect("DATA", (354,), "SMTP-LIMIT-3", "DATA refused")
         final = d.cmd(wire.encode_data(message(tok)))
         d.check(final.code == 250, "SMTP-LIMIT-3", "message to 100+ recipients refused", received=str(final))
@@ -750,7 +853,7 @@ def _size_limit(d: Dialogue, exts) -> int:
 
 
 @scenario("smtp-server-size", category="protocol",
-          requirements=["SMTP-SIZE-1", "SMTP-SIZE-2", "SMTP-SIZE-3", "SMTP-SIZE-11"], **P)
+          requirements=["SMTP-SIZE-1", "SMTP-SIZE-2", "SMTP-SIZE-3", "SMTP-SIZE-11", "SMTP-SIZE-12"], **P)
 def test_size(server):
     """`SIZE=1000` is accepted on a MAIL line made 26 octets longer than 512; two SIZE parameters are
     refused; a declared size above the advertised maximum gets 552."""
@@ -761,7 +864,7 @@ def test_size(server):
         line = f"MAIL FROM:<{sender}> SIZE=1000"
         d.expect(line, (250,), ("SMTP-SIZE-2", "SMTP-SIZE-11"), "MAIL with SIZE=1000 refused")
         d.cmd("RSET")
-        d.expect("MAIL FROM:<a@client.test> SIZE=10 SIZE=20", (501, 555), "SMTP-SIZE-2", "two SIZE parameters accepted")
+        d.expect("MAIL FROM:<a@client.test> SIZE=10 SIZE=20", ("5",), "SMTP-SIZE-12", "two SIZE parameters accepted")
         d.cmd("RSET")
         if limit:
             d.expect(f"MAIL FROM:<a@client.test> SIZE={limit + 1}", (552,), "SMTP-SIZE-3",
@@ -803,7 +906,7 @@ def test_size_not_framing(server):
         d.expect(f"RCPT TO:<{rcpt()}>", ("2",), "SMTP-SIZE-5", "RCPT refused")
         d.expect("DATA", (354,), "SMTP-SIZE-5", "DATA refused")
         d.cmd(wire.encode_data(message(token(), b"NOOP\r\n" * 40)))
-        d.expect("NOOP", (250,), "SMTP-SIZE-5", "the reply after the message is out of step (SIZE used to frame DATA?)")
+        d.probe("SMTP-SIZE-5", "the reply after the message is out of step (SIZE used to frame DATA?)")
         extra = d.silent_for(settings().scaled(0.5))
         d.check(not extra, "SMTP-SIZE-5", "extra replies: body lines were read as commands", received=extra)
 
@@ -924,9 +1027,11 @@ def test_shutdown_421(server):
 
 @scenario("smtp-server-half-close", category="nonblocking", requirements=["NET-TCP-4"], **P)
 def test_half_close(server):
-    """EHLO, NOOP, QUIT, then shutdown(SHUT_WR): all three replies arrive, then EOF."""
+    """EHLO, then (with PIPELINING) `RSET` and `QUIT` in one write, or (without) just `QUIT`, then
+    shutdown(SHUT_WR): every reply arrives, then EOF."""
     with Dialogue(server) as d:
-        d.send(b"EHLO client.test\r\nNOOP\r\nQUIT\r\n")
+        pipelining = "PIPELINING" in d.ehlo()
+        d.send(b"RSET\r\nQUIT\r\n" if pipelining else b"QUIT\r\n")
         netio.half_close(d.sock)
         got = netio.recv_to_eof(d.sock, settings().scaled(8))
         d.log.append(("S", got.data))
@@ -934,8 +1039,9 @@ def test_half_close(server):
             codes = [r.code for r in wire.parse_replies(got.data, strict=False)]
         except ProtocolError:
             codes = []
-        d.check(codes == [250, 250, 221], "NET-TCP-4", "replies lost after the client half-closed",
-                expected="250 (EHLO), 250 (NOOP), 221", received=got.data)
+        want = [250, 221] if pipelining else [221]
+        d.check(codes == want, "NET-TCP-4", "replies lost after the client half-closed",
+                expected=" then ".join(map(str, want)), received=got.data)
 
 
 @scenario("smtp-server-junk-after-quit", category="nonblocking", requirements=["NET-TCP-9", "SMTP-QUIT-1"], **P)
@@ -1042,7 +1148,7 @@ def test_data_then_quit(server):
     """The content, `.` and `QUIT` in one write: 250 then 221 (bytes after end-of-data are commands)."""
     tok = token()
     with Dialogue(server) as d:
-        d.ehlo()
+        require_pipelining(d.ehlo(), "QUIT sent before the reply to end-of-data")
         d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-DATA-10", "MAIL refused")
         d.expect(f"RCPT TO:<{rcpt()}>", ("2",), "SMTP-DATA-10", "RCPT refused")
         d.expect("DATA", (354,), "SMTP-DATA-10", "DATA refused")
@@ -1057,7 +1163,9 @@ def test_data_then_quit(server):
 def test_commands_one_segment(server):
     """`NOOP` three times in one write gets three 250s (the input buffer is never dropped)."""
     with Dialogue(server) as d:
-        d.ehlo()
+        require_pipelining(d.ehlo(), "three NOOPs in one write")
+        if not noop_supported(server):
+            raise NotApplicable("the server does not implement NOOP (reported by smtp-server-minimum-commands)")
         d.send(b"NOOP\r\nNOOP\r\nNOOP\r\n")
         for i in range(3):
             r = d.reply(("SMTP-PIPE-6", "NET-TCP-2"), f"NOOP #{i + 1} of one segment")
@@ -1096,15 +1204,17 @@ def test_no_held_replies(server):
 
 
 # ====================================================================== robustness
-@scenario("smtp-server-garbage", category="robustness", requirements=["SMTP-CMD-2", "SMTP-QUIT-2", "NET-TCP-5"], **P)
+@scenario("smtp-server-garbage", category="robustness", requirements=["SMTP-CMD-13", "SMTP-QUIT-2", "NET-TCP-5"], **P)
 def test_garbage(server):
     """Binary garbage lines (NUL, 0xFF, escape sequences) each get a 5yz; the session then works (NOOP 250)."""
     with Dialogue(server) as d:
         for junk in (b"\x00\x00\x00\r\n", b"\xff\xfe\xfd MAIL\r\n", b"\x1b[2J\x07\r\n", b"GET / HTTP/1.0\r\n",
                      b"\r\n", b" \t \r\n"):
-            r = d.cmd(junk, ("SMTP-CMD-2",))
-            d.check(r.klass == 5, "SMTP-CMD-2", "garbage not answered with 5yz", sent=junk, received=str(r))
-        d.expect("NOOP", (250,), ("SMTP-QUIT-2",), "session unusable after garbage")
+            r = d.cmd(junk, ("SMTP-CMD-13",))
+            if r.code == 421:  # a server may refuse further service (§3.8: 421 "can be issued after the server
+                return         # receives any command"), e.g. on seeing HTTP: defensive, not a failure
+            d.check(r.klass in (4, 5), "SMTP-CMD-13", "garbage not answered with 4yz/5yz", sent=junk, received=str(r))
+        d.probe(("SMTP-QUIT-2",), "session unusable after garbage")
 
 
 @scenario("smtp-server-data-bare-cr-lf", category="robustness", requirements=["SMTP-DATA-4", "SMTP-DATA-1"], **P)
@@ -1117,7 +1227,7 @@ def test_data_bare_cr_lf(server):
         d.ehlo()
         final = d.transaction(tok, content=message(tok, body) + b"\r\n.\r\n", reqs=("SMTP-DATA-4",))
         d.check(final.code == 250 or final.klass == 5, "SMTP-DATA-4", "unexpected reply", received=str(final))
-        d.expect("NOOP", (250,), "SMTP-DATA-4", "out of step after bare CR/LF content")
+        d.probe("SMTP-DATA-4", "out of step after bare CR/LF content")
 
 
 @scenario("smtp-server-8bit-without-body", category="robustness", requirements=["SMTP-8BIT-2", "SMTP-QUIT-2"], **P)
@@ -1128,7 +1238,7 @@ def test_8bit_without_body(server):
         d.ehlo()
         final = d.transaction(tok, body=bytes(range(0x80, 0x100)) + b"\r\n", reqs=("SMTP-8BIT-2",))
         d.check(final.code == 250 or final.klass == 5, "SMTP-8BIT-2", "unexpected reply", received=str(final))
-        d.expect("NOOP", (250,), "SMTP-QUIT-2", "session unusable after 8-bit content")
+        d.probe("SMTP-QUIT-2", "session unusable after 8-bit content")
 
 
 # ====================================================================== security
@@ -1148,21 +1258,22 @@ def test_no_smuggling(server):
             d.check(not extra and (final.code == 250 or final.klass == 5), "SMTP-DATA-4",
                     f"{fake_end!r} ended the data: the smuggled commands were answered",
                     expected="one reply after the real <CRLF>.<CRLF>", received=f"{final} then {extra!r}")
-            d.expect("NOOP", (250,), "SMTP-DATA-4", "out of step after the smuggling attempt")
+            d.probe("SMTP-DATA-4", "out of step after the smuggling attempt")
         time.sleep(settings().scaled(0.2))
         for copy in _files_with(server.require("maildir"), evil):
             if tok.encode() not in copy:
                 fail("SMTP-DATA-4", f"a smuggled message was delivered on its own ({fake_end!r})", received=copy[:300])
 
 
-@scenario("smtp-server-no-relay", category="security", requirements=["SMTP-TXN-2"], **P)
+@scenario("smtp-server-no-relay", category="security", requirements=["SMTP-TXN-13"], **P)
 def test_no_relay(server):
     """A recipient in a foreign domain (`victim@elsewhere.invalid`) is refused (5yz): a final-delivery
-    server that accepts it is an open relay, or queues mail it can never deliver."""
+    server that accepts it is an open relay, or queues mail it can never deliver.  Which domains a host
+    accepts is local policy (a sink that stores everything locally may accept all): a warning."""
     with Dialogue(server) as d:
         d.ehlo()
-        d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-TXN-2", "MAIL refused")
-        d.expect("RCPT TO:<victim@elsewhere.invalid>", ("5",), "SMTP-TXN-2",
+        d.expect("MAIL FROM:<a@client.test>", (250,), "SMTP-TXN-1", "MAIL refused")
+        d.expect("RCPT TO:<victim@elsewhere.invalid>", ("5",), "SMTP-TXN-13",
                  "a recipient in a foreign domain was accepted (open relay?)")
 
 

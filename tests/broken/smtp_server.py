@@ -39,7 +39,7 @@ BUGS = {
     "lowercase-recipient": ("SMTP-TXN-7", "smtp-server-local-part-case"),
     "reject-quoted": ("SMTP-TXN-8", "smtp-server-quoted-local-part"),
     "case-sensitive": ("SMTP-CMD-1", "smtp-server-case-insensitive-verbs"),
-    "close-on-unknown": ("SMTP-CMD-2", "smtp-server-unknown-command"),
+    "close-on-unknown": ("SMTP-CMD-13", "smtp-server-unknown-command"),
     "no-vrfy": ("SMTP-CMD-3", "smtp-server-minimum-commands"),
     "rset-keeps": ("SMTP-CMD-5", "smtp-server-rset"),
     "rset-ignores-args": ("SMTP-CMD-6", "smtp-server-no-argument-commands"),
@@ -79,7 +79,7 @@ BUGS = {
     "one-session-at-a-time": ("SMTP-CONN-5", "smtp-server-idle-client-does-not-block"),
     "eod-needs-one-segment": ("SMTP-DATA-1", "smtp-server-split-end-of-data"),
     "hold-replies": ("SMTP-PIPE-7", "smtp-server-pipelining-no-held-replies"),
-    "close-on-nul": ("SMTP-CMD-2", "smtp-server-garbage"),
+    "close-on-nul": ("SMTP-CMD-13", "smtp-server-garbage"),
     "close-on-bare-cr": ("SMTP-DATA-4", "smtp-server-data-bare-cr-lf"),
     "close-on-8bit": ("SMTP-8BIT-2", "smtp-server-8bit-without-body"),
     "open-relay": ("SMTP-TXN-2", "smtp-server-no-relay"),
@@ -163,7 +163,7 @@ class Broken(SmtpSession):
             self.reply(500, "Command unrecognized", esc="5.5.2")
             return await self.flush()
         if BUG == "close-on-unknown" and self._last not in wire.KNOWN_VERBS:
-            raise ConnectionResetError("unknown command")  # SMTP-CMD-2: the session ends
+            raise ConnectionResetError("unknown command")  # SMTP-CMD-13: the session ends
         if BUG == "strict-refusal" and self.refused:
             raise ConnectionResetError("refused")
         if BUG == "close-on-nul" and b"\x00" in line:
