@@ -156,7 +156,7 @@ def parse_command(line: bytes) -> Command:
         raise ProtocolError("command line contains non-ASCII or control octets", requirement="SMTP-CMD-9")
     text = line.decode("ascii")
     if not text.strip():
-        raise ProtocolError("empty command line", requirement="SMTP-CMD-2")
+        raise ProtocolError("empty command line", requirement="SMTP-CMD-13")
     verb, _, argument = text.partition(" ")
     return Command(verb.upper(), argument, line)
 
