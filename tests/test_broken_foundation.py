@@ -34,6 +34,8 @@ CASES: dict[tuple[str, str, str], dict[str, tuple[set[str], set[str]]]] = {
         "ignore-eof": ({"echo-tcp-half-close"}, set()),
         "single-threaded": ({"echo-tcp-concurrent-sessions", "echo-tcp-idle-client"}, set()),
         "crash-on-reset": ({"echo-tcp-survives-resets", "echo-tcp-survives-early-close"}, set()),
+        # a client that closes its side (FIN) ends the whole service: NET-TCP-10
+        "exit-on-eof": ({"echo-tcp-half-close"}, {"echo-tcp-survives-early-close", "echo-tcp-survives-resets"}),
         "udp-small-buffer": ({"echo-udp-sizes"}, set()),
         "udp-skip-empty": ({"echo-udp-empty"}, set()),
         "udp-other-port": ({"echo-udp-reply-source"}, set()),
@@ -45,20 +47,22 @@ CASES: dict[tuple[str, str, str], dict[str, tuple[set[str], set[str]]]] = {
         "none": (set(), set()),
         "adds-newline": ({"echo-client-basic", "echo-client-fragmented-echo", "echo-client-large-echo",
                           "echo-client-paused-server", "echo-client-udp-retransmit", "echo-client-udp-forged-reply",
-                          "echo-client-udp-empty"}, set()),
+                          "echo-client-udp-empty"}, {"echo-client-udp-stale-duplicate"}),
         "single-recv": ({"echo-client-fragmented-echo"}, {"echo-client-large-echo", "echo-client-paused-server"}),
         "no-timeout": ({"echo-client-stalled-server", "echo-client-never-accepted", "echo-client-short-echo-stall"}, set()),
         "write-then-read": ({"echo-client-large-echo"}, set()),
-        "no-compare": ({"echo-client-short-echo", "echo-client-udp-truncated-reply"}, set()),
+        "no-compare": ({"echo-client-short-echo", "echo-client-udp-truncated-reply"}, {"echo-client-udp-stale-duplicate"}),
         "errors-are-success": ({"echo-client-refused", "echo-client-reset-mid-echo"}, {
             "echo-client-short-echo", "echo-client-short-echo-stall", "echo-client-stalled-server",
             "echo-client-never-accepted", "echo-client-udp-all-lost", "echo-client-udp-truncated-reply"}),
         # a 0.1 s limit per wait can also trip over a busy peer during the 16 MiB transfer
         "impatient": ({"echo-client-paused-server"}, {"echo-client-large-echo"}),
         "udp-no-retry": ({"echo-client-udp-retransmit"}, set()),
-        "udp-any-source": ({"echo-client-udp-forged-reply"}, set()),
+        "udp-any-source": ({"echo-client-udp-forged-reply"}, {"echo-client-udp-stale-duplicate"}),
+        "udp-first-reply": ({"echo-client-udp-stale-duplicate"}, set()),
         "udp-empty-is-eof": ({"echo-client-udp-empty"}, set()),
-        "udp-forever": ({"echo-client-udp-all-lost"}, {"echo-client-udp-retransmit"}),
+        # waits (forever) for an echo equal to the request, which a truncating proxy never lets through
+        "udp-forever": ({"echo-client-udp-all-lost"}, {"echo-client-udp-retransmit", "echo-client-udp-truncated-reply"}),
     },
     ("daytime", "server", "daytime_server.py"): {
         "none": (set(), set()),
@@ -142,6 +146,18 @@ CASES: dict[tuple[str, str, str], dict[str, tuple[set[str], set[str]]]] = {
 }
 
 
+#: bugs whose intended scenarios must fail at the ``fail`` grade (the bug breaks a MUST), not as a warning:
+#: a dead service (NET-TCP-10, NET-UDP-6), a false answer taken from a stray or stale datagram (NET-UDP-7)
+MUST_GRADE = {
+    "echo_server.py": ("crash-on-reset", "exit-on-eof", "udp-die-on-icmp", "udp-small-buffer", "udp-skip-empty"),
+    "daytime_server.py": ("crash-on-reset", "udp-die-on-icmp"),
+    "time_server.py": ("crash-on-reset", "udp-die-on-icmp", "little-endian", "unix-epoch"),
+    "echo_client.py": ("udp-any-source", "udp-first-reply", "no-compare", "errors-are-success"),
+    "daytime_client.py": ("udp-any-source", "errors-are-success"),
+    "time_client.py": ("udp-any-source", "errors-are-success", "signed"),
+}
+
+
 def _spec(role: str, protocol: str, program: str, bug: str) -> str:
     args = SERVER_ARGS if role == "server" else CLIENT_ARGS
     if program == "time_server.py":
@@ -172,6 +188,11 @@ def test_each_bug_fails_its_scenario_and_only_what_it_breaks(protocol, role, pro
             problems.append(f"{bug}: unexpected failures: {sorted(failed - intended - also)}")
         if errors:
             problems.append(f"{bug}: harness errors in {sorted(errors)}")
+        if bug in MUST_GRADE.get(program, ()):
+            soft = {r["scenario"] for r in report["results"] if r["target"] == bug and r["scenario"] in intended
+                    and r["outcome"] == "failed" and r.get("grade") != "fail"}
+            if soft:
+                problems.append(f"{bug}: breaks a MUST but graded below fail in {sorted(soft)}")
     details = "\n".join(f"{r['target']} {r['outcome']} {r['scenario']}/{r['transport']}: {r['message'][:200]}"
                         for r in report["results"] if r["outcome"] in ("failed", "error"))
     assert not problems, "\n".join(problems) + "\n--- failures seen ---\n" + details

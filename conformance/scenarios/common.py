@@ -20,9 +20,50 @@ from netconformance_fixtures.targets import ClientTarget, ServerTarget
 Exchange = Callable[[tuple[str, int]], None]  # one normal exchange with a server; raises ScenarioFailure
 
 
+#: the requirement a dead server breaks, by protocol: the service's existence (NET-TCP-10, MUST (def) by the
+#: RFCs' own "A server listens for TCP connections on TCP port 7"), except where the RFC grades it itself
+#: (RFC 5321 §4.5.4.2: "The SMTP server SHOULD attempt to keep a pending listen on the SMTP port")
+DEAD_SERVER_REQS: dict[str, tuple[str, ...]] = {"smtp": ("NET-TCP-5",)}
+
+
+def dead_server_reqs(server: ServerTarget) -> tuple[str, ...]:
+    """The ids a server that stopped serving altogether breaks (see :data:`DEAD_SERVER_REQS`)."""
+    return DEAD_SERVER_REQS.get(server.spec.protocol, ("NET-TCP-10",))
+
+
+def still_serving(server: ServerTarget, after: str, *, dead_reqs=None, sent: bytes | str | None = None) -> None:
+    """Fail with the dead-server ids when the server's process has exited or it refuses new connections.
+
+    ``after`` says what happened first ("20 clients reset their connections").  A live server that merely
+    mishandles the next session is left to the caller's own exchange (graded by its own ids)."""
+    reqs = tuple(dead_reqs) if dead_reqs else dead_server_reqs(server)
+    if server.alive() is False:
+        fail(reqs, f"the server died after {after}: the service is gone for every client",
+             sent=sent, expected="the server keeps serving", received=server.exit_description())
+    address = server.address("tcp")
+    family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    probe.settimeout(settings().scaled(4))
+    try:
+        probe.connect(address)
+    except ConnectionRefusedError as exc:
+        fail(reqs, f"the server stopped listening after {after}: the service is gone for every client",
+             sent=sent, expected="new connections accepted", received=f"connect: {exc.strerror or exc}",
+             detail=server.exit_description() or None)
+    except OSError:
+        pass  # a timeout or other error: left to the exchange, which reports it with its own ids
+    finally:
+        probe.close()
+
+
 def survives_resets(server: ServerTarget, exchange: Exchange, *, partial: bytes = b"", rounds: int = 20,
-                    reqs=("NET-TCP-5",)) -> None:
-    """``rounds`` times: connect, send ``partial``, reset (SO_LINGER 0); then one normal exchange must work."""
+                    reqs=("NET-TCP-5",), dead_reqs=None) -> None:
+    """``rounds`` times: connect, send ``partial``, reset (SO_LINGER 0); then one normal exchange must work.
+
+    A server that died or stopped listening has lost the service for everyone: ``dead_reqs`` (by default
+    :func:`dead_server_reqs`, a MUST for most protocols).  A live server whose next exchange fails is graded
+    by the exchange's own ids (``reqs``, by default NET-TCP-5, a SHOULD: it dropped a session, not the
+    service)."""
     address = server.address("tcp")
     for _ in range(rounds):
         sock = netio.connect(address)
@@ -30,9 +71,7 @@ def survives_resets(server: ServerTarget, exchange: Exchange, *, partial: bytes 
             sock.sendall(partial)
         netio.rst_close(sock)
     time.sleep(settings().scaled(0.2))
-    if server.alive() is False:
-        fail(reqs, f"the server died after {rounds} clients reset their connections",
-             sent=partial or b"", expected="the server keeps serving", received=server.exit_description())
+    still_serving(server, f"{rounds} clients reset their connections", dead_reqs=dead_reqs, sent=partial or b"")
     exchange(address)
 
 
@@ -102,10 +141,14 @@ def run_client(client: ClientTarget, address: tuple[str, int], transport: str, s
 
 
 def expect_success(run: Run, reqs, summary: str, *, expected_stdout: bytes | None = None,
-                   normalize: Callable[[bytes], bytes] | None = None, sent: bytes | str | None = None) -> None:
-    """The client must exit 0 (and print ``expected_stdout``, compared after ``normalize``)."""
+                   normalize: Callable[[bytes], bytes] | None = None, sent: bytes | str | None = None,
+                   error_reqs=None) -> None:
+    """The client must exit 0 (and print ``expected_stdout``, compared after ``normalize``).
+
+    ``reqs`` grade a wrong output; ``error_reqs`` (default ``reqs``) a client that reported an error or hung,
+    where that evidence breaks something weaker (a client that gives up during a pause)."""
     if run.status != 0:
-        fail(reqs, f"{summary}: the client reported an error", sent=sent,
+        fail(error_reqs or reqs, f"{summary}: the client {'hung' if run.hung else 'reported an error'}", sent=sent,
              expected="exit status 0" + (" and the payload on stdout" if expected_stdout is not None else ""),
              received=run.describe(), detail=f"stdout: {run.stdout[:120]!r}" if run.stdout else None)
     if expected_stdout is not None:
@@ -116,18 +159,51 @@ def expect_success(run: Run, reqs, summary: str, *, expected_stdout: bytes | Non
                  expected=expected_stdout, received=run.stdout)
 
 
-def expect_error(run: Run, reqs, summary: str, *, within: float | None = None, sent: bytes | str | None = None) -> None:
+def expect_error(run: Run, reqs, summary: str, *, within: float | None = None, sent: bytes | str | None = None,
+                 hang_reqs=None, success_reqs=None) -> None:
     """The client must exit non-zero (report the error), not hang, and not claim success; within
-    ``within`` seconds when given."""
+    ``within`` seconds when given.
+
+    Each kind of evidence names its own ids (default ``reqs``): ``hang_reqs`` for a client that hung or was
+    too slow (an unbounded wait: NET-TCP-8), ``success_reqs`` for one that claimed success (a false answer:
+    the protocol's own client requirement)."""
     if run.hung:
-        fail(reqs, f"{summary}: the client hung instead of giving up", sent=sent,
+        fail(hang_reqs or reqs, f"{summary}: the client hung instead of giving up", sent=sent,
              expected="a non-zero exit within its own timeout", received=run.describe())
     if run.status == 0:
-        fail(reqs, f"{summary}: the client claimed success", sent=sent, expected="a non-zero exit status",
+        fail(success_reqs or reqs, f"{summary}: the client claimed success", sent=sent, expected="a non-zero exit status",
              received=f"exit 0 with stdout {run.stdout[:120]!r}")
     if within is not None and run.duration > within:
-        fail(reqs, f"{summary}: the client took too long to give up", expected=f"at most {within:g} s",
+        fail(hang_reqs or reqs, f"{summary}: the client took too long to give up", expected=f"at most {within:g} s",
              received=run.describe())
+
+
+def expect_genuine_reply(run: Run, summary: str, *, genuine: bytes, stray: bytes, lie_reqs, reject_reqs,
+                         wrong_reqs=None, normalize: Callable[[bytes], bytes] | None = None,
+                         sent: bytes | str | None = None, is_stray: Callable[[bytes], bool] | None = None) -> None:
+    """A stray datagram (``stray``) arrived before the genuine answer (``genuine``): the client must print the
+    genuine one and exit 0.
+
+    Evidence, each with its own ids: the client printed the stray datagram as the server's answer, whatever
+    its exit status (``lie_reqs``: a false answer - an echo client that then reports a mismatch blames a
+    server that echoed correctly); it reported an error instead of waiting for the genuine answer
+    (``reject_reqs``); it printed something else (``wrong_reqs``, default ``lie_reqs``).  ``is_stray``
+    recognises the stray answer in the output (default: equal to ``stray`` after ``normalize``)."""
+    norm = normalize or (lambda b: b)
+    took_stray = bool(run.stdout.strip()) and (is_stray(run.stdout) if is_stray else norm(run.stdout) == norm(stray))
+    if took_stray:
+        fail(lie_reqs, f"{summary}: the client reported the stray datagram as the server's answer", sent=sent,
+             expected=genuine, received=f"{run.stdout[:120]!r}, {run.describe()}", detail=f"stray datagram: {stray[:80]!r}")
+    if run.hung:
+        fail(reject_reqs, f"{summary}: the client hung", sent=sent, expected="exit 0 with the genuine answer",
+             received=run.describe())
+    if run.status != 0:
+        fail(reject_reqs, f"{summary}: the client gave up instead of waiting for the genuine answer", sent=sent,
+             expected="exit 0 with the genuine answer", received=run.describe(),
+             detail=f"stray datagram: {stray[:80]!r}")
+    if is_stray is None and norm(run.stdout) != norm(genuine):
+        fail(wrong_reqs or lie_reqs, f"{summary}: the client printed something else", sent=sent,
+             expected=genuine, received=run.stdout)
 
 
 def tcp_stall_peer():

@@ -6,6 +6,8 @@ exit 0 means the echo came back equal.
 
 from __future__ import annotations
 
+import time
+
 from conformance.registry import scenario
 from conformance.scenarios import common
 from netconformance_fixtures.context import settings
@@ -102,33 +104,34 @@ def test_short_echo_stall(client, transport):
     """The peer echoes all but the last byte and then stalls: the client must time out and report it."""
     with TcpPeer(echo_back(keep=1, then="stall")) as peer:
         run = common.run_client(client, peer.address, transport, MESSAGE)
-    common.expect_error(run, ["ECHO-TCP-8", "NET-TCP-8"], "echo one byte short, then silence", sent=MESSAGE)
+    common.expect_error(run, ["ECHO-TCP-8"], "echo one byte short, then silence", sent=MESSAGE, hang_reqs=["NET-TCP-8"])
 
 
 @scenario("echo-client-stalled-server", protocol="echo", role="client", category="timeouts",
-          requirements=["NET-TCP-8"], transports=TCP)
+          requirements=["NET-TCP-8", "ECHO-TCP-8"], transports=TCP)
 def test_stalled_server(client, transport):
     """The peer accepts and never writes: the client gives up within its own limit and exits non-zero."""
     with common.tcp_stall_peer() as peer:
         run = common.run_client(client, peer.address, transport, MESSAGE)
-    common.expect_error(run, ["NET-TCP-8"], "server accepts and never answers", sent=MESSAGE)
+    common.expect_error(run, ["NET-TCP-8"], "server accepts and never answers", sent=MESSAGE, success_reqs=["ECHO-TCP-8"])
 
 
 @scenario("echo-client-never-accepted", protocol="echo", role="client", category="timeouts",
-          requirements=["NET-TCP-8"], transports=TCP)
+          requirements=["NET-TCP-8", "ECHO-TCP-8"], transports=TCP)
 def test_never_accepted(client, transport):
     """The peer listens but never accepts (the connection sits in the backlog): the client times out."""
     with TcpPeer(None, accept=False) as peer:
         run = common.run_client(client, peer.address, transport, MESSAGE)
-    common.expect_error(run, ["NET-TCP-8"], "server never accepts", sent=MESSAGE)
+    common.expect_error(run, ["NET-TCP-8"], "server never accepts", sent=MESSAGE, success_reqs=["ECHO-TCP-8"])
 
 
 @scenario("echo-client-refused", protocol="echo", role="client", category="nonblocking",
-          requirements=["NET-TCP-8"], transports=TCP)
+          requirements=["NET-TCP-8", "ECHO-TCP-8"], transports=TCP)
 def test_refused(client, transport):
     """Nothing listens: the client reports the refused connection at once (non-zero exit)."""
     run = common.run_client(client, common.refused_address(), transport, MESSAGE)
-    common.expect_error(run, ["NET-TCP-8"], "connection refused", within=settings().scaled(10), sent=MESSAGE)
+    common.expect_error(run, ["NET-TCP-8"], "connection refused", within=settings().scaled(10), sent=MESSAGE,
+                        success_reqs=["ECHO-TCP-8"])
 
 
 @scenario("echo-client-reset-mid-echo", protocol="echo", role="client", category="nonblocking",
@@ -137,7 +140,7 @@ def test_reset_mid_echo(client, transport):
     """The peer echoes half the message, then resets: the client reports the error (non-zero exit)."""
     with TcpPeer(echo_back(keep=len(MESSAGE) // 2, then="reset")) as peer:
         run = common.run_client(client, peer.address, transport, MESSAGE)
-    common.expect_error(run, ["ECHO-TCP-8"], "reset in the middle of the echo", sent=MESSAGE)
+    common.expect_error(run, ["ECHO-TCP-8"], "reset in the middle of the echo", sent=MESSAGE, hang_reqs=["NET-TCP-8"])
 
 
 @scenario("echo-client-paused-server", protocol="echo", role="client", category="nonblocking",
@@ -157,7 +160,9 @@ def test_paused_server(client, transport):
     with TcpPeer(handler) as peer:
         # a client that takes {timeout} gets 6T per wait: twice the pause
         run = common.run_client(client, peer.address, transport, MESSAGE, wait_timeout=settings().scaled(6))
-    common.expect_success(run, ["NET-TCP-7", "ECHO-TCP-8"], "echo paused halfway", expected_stdout=MESSAGE, sent=MESSAGE)
+    # giving up during the pause is the NET-TCP-7 (de-facto) evidence; a wrong echo is ECHO-TCP-8
+    common.expect_success(run, ["ECHO-TCP-8"], "echo paused halfway", expected_stdout=MESSAGE, sent=MESSAGE,
+                          error_reqs=["NET-TCP-7"])
 
 
 # ---------------------------------------------------------------------- UDP
@@ -179,15 +184,18 @@ def test_udp_all_lost(client, transport):
     """Every request is lost: the client gives up after bounded retries and exits non-zero (no hang)."""
     with UdpPeer(lambda p, i, d, src: None) as peer:
         run = common.run_client(client, peer.address, transport, MESSAGE)
-    common.expect_error(run, ["NET-UDP-2"], "no reply ever", sent=MESSAGE)
+    common.expect_error(run, ["NET-UDP-2"], "no reply ever", sent=MESSAGE, success_reqs=["ECHO-UDP-8"])
 
 
 @scenario("echo-client-udp-forged-reply", protocol="echo", role="client", category="datagram-loss",
-          requirements=["NET-UDP-3", "ECHO-UDP-8"], transports=UDP)
+          requirements=["NET-UDP-7", "ECHO-UDP-8", "NET-UDP-3"], transports=UDP)
 def test_udp_forged_reply(client, transport):
-    """A reply with the right payload arrives first from another port, then the real one: the client must
-    ignore the forged datagram.  (The forged copy carries different bytes, so a client that takes it
-    prints the wrong thing.)"""
+    """A reply arrives first from another port, then the real one: the client must ignore the forged
+    datagram.  (The forged copy carries different bytes, so a client that takes it prints the wrong thing.)
+
+    Printing the forged datagram as the echo is a false answer (NET-UDP-7, ECHO-UDP-8); giving up on it
+    instead of waiting for the real one is a warning (NET-UDP-3: a datagram from elsewhere is off-protocol)."""
+    forged = b"FORGED" + MESSAGE[6:]
 
     def handler(p, i, data, src) -> None:
         p.forge(b"FORGED" + data[6:], src)
@@ -195,7 +203,34 @@ def test_udp_forged_reply(client, transport):
 
     with UdpPeer(handler) as peer:
         run = common.run_client(client, peer.address, transport, MESSAGE)
-    common.expect_success(run, ["NET-UDP-3"], "forged reply from another port first", expected_stdout=MESSAGE, sent=MESSAGE)
+    common.expect_genuine_reply(run, "forged reply from another port first", genuine=MESSAGE, stray=forged,
+                                lie_reqs=["NET-UDP-7", "ECHO-UDP-8"], reject_reqs=["NET-UDP-3"],
+                                wrong_reqs=["ECHO-UDP-8"], sent=MESSAGE)
+
+
+STALE = b"netconformance echo: an earlier request\n"
+
+
+@scenario("echo-client-udp-stale-duplicate", protocol="echo", role="client", category="datagram-loss",
+          requirements=["ECHO-UDP-8", "NET-UDP-7", "NET-UDP-2"], transports=UDP)
+def test_udp_stale_duplicate(client, transport):
+    """From the server's own address and port, a late duplicate of an earlier echo arrives first, then the
+    echo of this request: the client must take only the datagram that answers its current request.
+
+    Duplicates are ordinary UDP (RFC 768: "delivery and duplicate protection are not guaranteed"), so
+    this is in-protocol: printing the stale datagram as the echo (a false answer) and giving up on it
+    (no echo though one came) both break the client (ECHO-UDP-8, NET-UDP-7)."""
+
+    def handler(p, i, data, src) -> None:
+        p.reply(STALE, src)
+        time.sleep(0.05)
+        p.reply(data, src)
+
+    with UdpPeer(handler) as peer:
+        run = common.run_client(client, peer.address, transport, MESSAGE)
+    common.expect_genuine_reply(run, "a stale duplicate of an earlier echo first", genuine=MESSAGE, stray=STALE,
+                                lie_reqs=["NET-UDP-7", "ECHO-UDP-8"], reject_reqs=["ECHO-UDP-8", "NET-UDP-2"],
+                                wrong_reqs=["ECHO-UDP-8"], sent=MESSAGE)
 
 
 @scenario("echo-client-udp-empty", protocol="echo", role="client", category="datagram-loss",

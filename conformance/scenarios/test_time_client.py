@@ -117,20 +117,21 @@ def test_short_value(client, transport):
 
 
 @scenario("time-client-stalled-server", protocol="time", role="client", category="timeouts",
-          requirements=["NET-TCP-8"], transports=TCP)
+          requirements=["NET-TCP-8", "TIME-TCP-4"], transports=TCP)
 def test_stalled_server(client, transport):
     """The peer accepts and never writes: the client gives up within its limit, non-zero."""
     with common.tcp_stall_peer() as peer:
         run = common.run_client(client, peer.address, transport)
-    common.expect_error(run, ["NET-TCP-8"], "server accepts and never answers")
+    common.expect_error(run, ["NET-TCP-8"], "server accepts and never answers", success_reqs=["TIME-TCP-4"])
 
 
 @scenario("time-client-refused", protocol="time", role="client", category="nonblocking",
-          requirements=["NET-TCP-8"], transports=TCP)
+          requirements=["NET-TCP-8", "TIME-TCP-4"], transports=TCP)
 def test_refused(client, transport):
     """Nothing listens: the client reports the refused connection (non-zero exit)."""
     run = common.run_client(client, common.refused_address(), transport)
-    common.expect_error(run, ["NET-TCP-8"], "connection refused", within=settings().scaled(10))
+    common.expect_error(run, ["NET-TCP-8"], "connection refused", within=settings().scaled(10),
+                        success_reqs=["TIME-TCP-4"])
 
 
 @scenario("time-client-udp-retransmit", protocol="time", role="client", category="datagram-loss",
@@ -159,18 +160,30 @@ def test_udp_wrong_size(client, transport):
 
 
 @scenario("time-client-udp-forged-reply", protocol="time", role="client", category="datagram-loss",
-          requirements=["NET-UDP-3", "TIME-UDP-4"], transports=UDP)
+          requirements=["NET-UDP-7", "TIME-UDP-4", "NET-UDP-3"], transports=UDP)
 def test_udp_forged_reply(client, transport):
-    """A 4-octet reply for 1990 arrives first from another port, then the real one: the real one counts."""
+    """A 4-octet reply for 1990 arrives first from another port, then the real one: the real one counts.
+
+    Showing 1990 is taking the forged datagram for the server's answer (NET-UDP-7, TIME-UDP-4: "U: Receive
+    the time datagram" - the server's); giving up on it instead of waiting for the real one is a warning
+    (NET-UDP-3: a datagram from elsewhere is off-protocol)."""
     now = time.time()
+    forged_value = 2_840_140_800
+    forged = struct.pack("!I", forged_value)
 
     def handler(p, i, d, src) -> None:
-        p.forge(struct.pack("!I", 2_840_140_800), src)
+        p.forge(forged, src)
         p.reply(wire.encode(time.time()), src)
+
+    def shows_forged(stdout: bytes) -> bool:
+        told = printed_time(stdout)
+        return told is not None and abs(told - wire.to_unix(forged_value)) <= 2
 
     with UdpPeer(handler) as peer:
         run = common.run_client(client, peer.address, transport)
-    expect_time(run, ["NET-UDP-3"], "forged reply first", b"", now, tolerance=2.0)
+    common.expect_genuine_reply(run, "forged reply first", genuine=wire.encode(now), stray=forged,
+                                lie_reqs=["NET-UDP-7", "TIME-UDP-4"], reject_reqs=["NET-UDP-3"], is_stray=shows_forged)
+    expect_time(run, ["TIME-UDP-4"], "forged reply first", b"", now, tolerance=2.0)
 
 
 @scenario("time-client-udp-all-lost", protocol="time", role="client", category="timeouts",

@@ -22,6 +22,8 @@ BUGS = {
     "impatient": "gives up after 0.1 s of silence (echo-client-paused-server)",
     "udp-no-retry": "sends once, never retransmits (echo-client-udp-retransmit)",
     "udp-any-source": "takes the first datagram from anywhere (echo-client-udp-forged-reply)",
+    "udp-first-reply": "takes the first datagram from the server as the answer, even a stale duplicate that does "
+                       "not match the request (echo-client-udp-stale-duplicate)",
     "udp-empty-is-eof": "treats an empty reply as 'connection closed' (echo-client-udp-empty)",
     "udp-forever": "no receive timeout (echo-client-udp-all-lost)",
 }
@@ -55,7 +57,13 @@ def udp(args, data: bytes) -> bytes:
         try:
             while True:
                 reply, addr = s.recvfrom(65535)
-                if args.bug == "udp-any-source" or addr == server:
+                if args.bug == "udp-any-source":
+                    break
+                if addr != server:
+                    continue
+                # the answer to this request is the datagram equal to it: a late duplicate of an earlier
+                # echo (or a truncated one) is not it, keep waiting
+                if reply == data or args.bug in ("udp-first-reply", "no-compare"):
                     break
         except TimeoutError:
             continue

@@ -22,6 +22,7 @@ BUGS = {
     "ignore-eof": "never closes when the client half-closes (echo-tcp-half-close)",
     "single-threaded": "serves one client at a time (echo-tcp-concurrent-sessions, echo-tcp-idle-client)",
     "crash-on-reset": "the whole server exits on a connection error (echo-tcp-survives-resets)",
+    "exit-on-eof": "the whole server exits once a client half-closes (echo-tcp-half-close: NET-TCP-10)",
     "udp-small-buffer": "recvfrom(8192) (echo-udp-sizes)",
     "udp-skip-empty": "ignores empty datagrams (echo-udp-empty)",
     "udp-other-port": "answers from a new socket (echo-udp-reply-source)",
@@ -49,6 +50,10 @@ def tcp_session(conn: socket.socket, bug: str) -> None:
         if not data:
             if bug == "ignore-eof":
                 time.sleep(3600)
+            if bug == "exit-on-eof":
+                conn.close()
+                import os
+                os._exit(0)  # the bug: the end of one session ends the service
             break
         if bug == "text-mode":
             data = data.decode("utf-8", "replace").encode("utf-8")
