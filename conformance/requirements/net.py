@@ -87,3 +87,15 @@ ROWS = [
       source='RFC 791 Appendix B: "When a multi-octet quantity is transmitted the most significant octet is '
              'transmitted first."'),
 ]
+
+
+#: what a server breaks when it stops serving altogether (its process died, or its port refuses): the
+#: service's own definition (NET-TCP-10, MUST (def): the RFCs' "A server listens for TCP connections on TCP
+#: port 7"), except where the RFC grades it itself (RFC 5321 §4.5.4.2: "The SMTP server SHOULD attempt to
+#: keep a pending listen on the SMTP port")
+DEAD_SERVER_REQS: dict[str, tuple[str, ...]] = {"smtp": ("NET-TCP-5",)}
+
+
+def dead_server_reqs(protocol: str) -> tuple[str, ...]:
+    """The ids a server of ``protocol`` that stopped serving altogether breaks."""
+    return DEAD_SERVER_REQS.get(protocol, ("NET-TCP-10",))

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from conformance.checks import check, fail
+from conformance.requirements import net as net_rows
 from netconformance_fixtures import netio
 from netconformance_fixtures.context import settings
 from netconformance_fixtures.process import Run
@@ -20,15 +21,9 @@ from netconformance_fixtures.targets import ClientTarget, ServerTarget
 Exchange = Callable[[tuple[str, int]], None]  # one normal exchange with a server; raises ScenarioFailure
 
 
-#: the requirement a dead server breaks, by protocol: the service's existence (NET-TCP-10, MUST (def) by the
-#: RFCs' own "A server listens for TCP connections on TCP port 7"), except where the RFC grades it itself
-#: (RFC 5321 §4.5.4.2: "The SMTP server SHOULD attempt to keep a pending listen on the SMTP port")
-DEAD_SERVER_REQS: dict[str, tuple[str, ...]] = {"smtp": ("NET-TCP-5",)}
-
-
 def dead_server_reqs(server: ServerTarget) -> tuple[str, ...]:
-    """The ids a server that stopped serving altogether breaks (see :data:`DEAD_SERVER_REQS`)."""
-    return DEAD_SERVER_REQS.get(server.spec.protocol, ("NET-TCP-10",))
+    """The ids a server that stopped serving altogether breaks (:data:`conformance.requirements.net.DEAD_SERVER_REQS`)."""
+    return net_rows.dead_server_reqs(server.spec.protocol)
 
 
 def still_serving(server: ServerTarget, after: str, *, dead_reqs=None, sent: bytes | str | None = None) -> None:

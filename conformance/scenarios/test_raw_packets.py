@@ -660,7 +660,7 @@ CLIENT_CASES = {
                           lambda port: {}, lambda a: (a, a.rstrip(b"\r\n"), a.rstrip(b"\r\n") + b"\n")),
     "time": ClientCase("time", ("TIME-TCP-4",), ("TIME-TCP-4",), None, _time_answer, lambda port: {},
                        lambda a: ()),  # judged by value, see _expect_time
-    "gopher": ClientCase("gopher", ("GOPHER-TEXT-6",), ("GOPHER-CLIENT-4",),
+    "gopher": ClientCase("gopher", ("NET-TCP-1",), ("GOPHER-CLIENT-4",),
                          lambda b: b"\n" in b, _gopher_text,
                          lambda port: {"url": f"gopher://127.0.0.1:{port}/0/hello.txt"}, _gopher_outputs),
     "smtp": ClientCase("smtp", ("SMTP-REPLY-5",), ("SMTP-CLIENT-LOST-1",), None, lambda _: b"",
