@@ -27,6 +27,7 @@ scenario can check what a client under test did.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import email.utils
 import itertools
@@ -49,6 +50,12 @@ COMMAND_LINE_LIMIT = 1024
 DEFAULT_MAX_SIZE = 1_048_576
 #: octets kept unread-by-the-session before the server stops reading the socket (back-pressure)
 INBOX_LIMIT = 4 * 2**20
+#: what a session's log keeps (octets of events, command lines, messages) and how many sessions and
+#: accepted messages the server remembers: a long-running server keeps no per-session state for ever
+LOG_OCTETS = 1 * 2**20
+LOG_COMMANDS = 10_000
+LOG_MESSAGES = 100
+REMEMBERED = 1024
 #: verbs whose replies may be held back to be sent with the next ones (RFC 2920 §3.2 (2))
 BATCHABLE = frozenset({"MAIL", "RCPT", "RSET"})
 
@@ -120,6 +127,24 @@ class SessionLog:
     end: str = ""
     eof_at: float | None = None  # when the client's FIN or RST arrived
     closed: threading.Event = field(default_factory=threading.Event)
+    #: what was not kept once the bounds were reached (octets of events, command lines, messages)
+    kept_octets: int = 0
+    dropped_octets: int = 0
+    dropped_commands: int = 0
+
+    def record(self, kind: str, data: bytes) -> None:
+        """Keep ``(now, kind, data)`` while the session's events hold less than :data:`LOG_OCTETS`."""
+        if self.kept_octets < LOG_OCTETS:
+            self.events.append((time.monotonic(), kind, data))
+            self.kept_octets += len(data)
+        else:
+            self.dropped_octets += len(data)
+
+    def take_command(self, record: CommandRecord) -> None:
+        if len(self.commands) < LOG_COMMANDS:
+            self.commands.append(record)
+        else:
+            self.dropped_commands += 1
 
     def received(self) -> bytes:
         """Every octet the client sent."""
@@ -195,9 +220,9 @@ class SmtpServer(ReferenceServer):
         self.unknown_users = frozenset(u.lower() for u in unknown_users)
         self.behaviour = behaviour or Behaviour()
         #: every session, in accept order
-        self.sessions: list[SessionLog] = []
+        self.sessions: collections.deque[SessionLog] = collections.deque(maxlen=REMEMBERED)
         #: every accepted message, in order
-        self.accepted: list[Accepted] = []
+        self.accepted: collections.deque[Accepted] = collections.deque(maxlen=REMEMBERED)
         self._open: set[SmtpSession] = set()
         self.session_class = SmtpSession
         self._ids = itertools.count(1)
@@ -296,7 +321,7 @@ class SmtpSession:
                 if not data:
                     self.log.eof_at = time.monotonic()
                     break
-                self.log.events.append((time.monotonic(), "C", data))
+                self.log.record("C", data)
                 self.inbox += data
                 self.inbox_event.set()
         except (ConnectionError, OSError):
@@ -352,7 +377,7 @@ class SmtpSession:
             if i == len(pieces) - 1:
                 await asyncio.sleep(0)  # let the reader task take what has already arrived
                 ahead = self._input_waiting()
-            self.log.events.append((time.monotonic(), "S", piece))
+            self.log.record("S", piece)
             self.writer.write(piece)
             # a client that never reads must not hold the session forever
             await asyncio.wait_for(self.writer.drain(), self.server.idle_timeout)
@@ -450,7 +475,7 @@ class SmtpSession:
         with contextlib.suppress(ConnectionError, OSError):
             data = wire.format_reply(421, f"{self.server.domain} Service shutting down, closing connection",
                                      enhanced="4.3.2" if self.enhanced else None)
-            self.log.events.append((time.monotonic(), "S", data))
+            self.log.record("S", data)
             self.writer.write(data)
             await asyncio.wait_for(self.writer.drain(), 1.0)
             if self.writer.can_write_eof():
@@ -493,7 +518,7 @@ class SmtpSession:
                 return
 
     def _take(self, verb: str, line: bytes, note: str = "") -> None:
-        self.log.commands.append(CommandRecord(time.monotonic(), verb, line, bool(self.out) or self.next_ahead))
+        self.log.take_command(CommandRecord(time.monotonic(), verb, line, bool(self.out) or self.next_ahead))
         self.next_ahead = False
 
     async def command(self, line: bytes) -> None:
@@ -641,7 +666,8 @@ class SmtpSession:
             action = self.override("EOD")
             if action is not None:
                 if await self.apply_override(action):
-                    self.log.messages.append(result.content)
+                    if len(self.log.messages) < LOG_MESSAGES:
+                        self.log.messages.append(result.content)
                 return
             if not self.rcpts:  # a behaviour said 354 without recipients: deliver nothing (SMTP-PIPE-9)
                 return self.reply(554, "No valid recipients", esc="5.5.1")

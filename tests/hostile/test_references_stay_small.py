@@ -64,3 +64,21 @@ def test_http_history_is_bounded(tmp_path):
         for _ in range(MAX_RECORDED + 20):
             _fetch(srv.address(), b"GET /a HTTP/1.0\r\n\r\n")
         assert len(srv.exchanges) == MAX_RECORDED
+
+
+def test_smtp_session_log_is_bounded_under_pipelined_noops(tmp_path):
+    """20,000 NOOPs on one connection (a client that pipelines without end): the session log keeps at most
+    its bounds and counts the rest, so the server's memory does not grow with the flood."""
+    import threading
+
+    from reference_servers.smtp.server import LOG_COMMANDS, LOG_OCTETS, SmtpServer
+
+    with SmtpServer(maildir=tmp_path / "maildir", idle_timeout=5) as srv:
+        with socket.create_connection(srv.address(), timeout=10) as s:
+            reader = threading.Thread(target=lambda: [None for _ in iter(lambda: s.recv(65536), b"")], daemon=True)
+            reader.start()
+            s.sendall(b"EHLO flood.test\r\n" + b"NOOP\r\n" * 20_000 + b"QUIT\r\n")
+            reader.join(20)
+        (log,) = srv.wait_sessions_closed(1, timeout=20)
+    assert len(log.commands) == LOG_COMMANDS and log.dropped_commands > 0
+    assert log.kept_octets <= LOG_OCTETS + 65536 and log.dropped_octets > 0 or log.kept_octets < LOG_OCTETS
