@@ -22,11 +22,17 @@ The manifest (TOML, read with :mod:`tomllib`; see :mod:`conformance.grade.manife
     command = "python3 alice/echo_server.py --port {port}"
 
 Each submission runs alone: its own pytest process (serial scenarios) in its own session, process-count
-limit (a pids cgroup when the machine allows one, else ``RLIMIT_NPROC``), memory limit and wall time
-limit, so a submission that hangs, crashes, floods its output or forks endlessly costs only its own score.
+limit (a pids cgroup when the machine allows one, else ``RLIMIT_NPROC``), memory limit, wall time limit
+and (as root) loopback-only network namespace, so a submission that hangs, crashes, floods its output or
+forks endlessly costs only its own score; its command runs jailed (:mod:`~conformance.grade.confine`:
+unprivileged user, own mount and PID namespaces, private /tmp, nothing of the other submissions).
+
+Scores (:mod:`~conformance.grade.score`): not-applicable runs leave the denominator, silent passes earn
+nothing, a submission that did not start or answered nothing gets status ``error`` and 0.
 
 Written to the output directory: ``grades.csv`` (one row per submission), ``summary.md`` and
-``summary.json`` (the class: requirements and scenarios most failed), ``class.json``/``class.html`` (all
-submissions merged), and per submission ``NAME/report.json``, ``NAME/report.html``, ``NAME/results.json``
-(the Gradescope autograder format) and ``NAME/pytest.log``.
+``summary.json`` (the class: requirements and scenarios most failed), ``class.html`` (every score, sortable:
+:mod:`~conformance.grade.classpage`), ``class.json``/``class-matrix.html`` (all submissions merged), and per
+submission ``NAME/report.json``, ``NAME/report.html``, ``NAME/results.json`` (the Gradescope autograder
+format: :mod:`~conformance.grade.outputs`) and ``NAME/pytest.log``.
 """

@@ -20,6 +20,8 @@ key                    default    meaning
 ``workdir``            "."        working directory of the commands (relative to the manifest)
 ``pytest_args``        []         extra arguments for each run (e.g. ``["-k", "not concurrent"]``)
 ``raw_packets``        false      also run the raw-packets tier (``test_raw_packets.py``; needs privileges)
+``hidden``             []         Gradescope: tests of these categories or scenario-id globs are hidden
+``isolate``            true       jail each command (namespaces, unprivileged user) when the machine can
 =====================  =========  ==================================================================
 
 ``[grade.weights]``: points of one scenario run by category (``protocol``, ``partial-reads``, ...,
@@ -28,7 +30,9 @@ key                    default    meaning
 ``[[submission]]``: ``name`` (unique; letters, digits, ``_.+-``), ``protocol``, ``role`` (``server`` or
 ``client``), ``command`` (a ``cmd:`` template: ``{port}``, ``{host}``, ``{python}``, ... as for
 ``--server``/``--client``), optional ``transport`` (only this one of the protocol's transports) and
-``time_limit`` (this submission's own wall time limit).
+``time_limit`` (this submission's own wall time limit) and ``directory`` (its files, relative to the
+manifest; default ``NAME/`` when that exists): the only part of the manifest's directory its jailed
+command can read (:mod:`conformance.grade.confine`).
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ class Submission:
     command: str
     transport: str | None = None
     time_limit: float | None = None  # overrides [grade] time_limit
+    directory: Path | None = None  # its own files (absolute once parsed), the only ones of the class it sees
 
     def spec(self) -> str:
         """The ``--server``/``--client`` value that runs this submission."""
@@ -89,6 +94,8 @@ class Manifest:
     workdir: Path = Path(".")
     pytest_args: list[str] = field(default_factory=list)
     raw_packets: bool = False
+    hidden: list[str] = field(default_factory=list)
+    isolate: bool = True
 
     def weight(self, category: str) -> float:
         return self.weights.get(category, self.default_weight)
@@ -129,16 +136,16 @@ def parse(text: str, path: Path) -> Manifest:
             if not isinstance(g[key], int) or isinstance(g[key], bool):
                 raise ManifestError(f"{where}: seed must be an integer")
             m.seed = g[key]
-        elif key in ("strict", "raw_packets"):
+        elif key in ("strict", "raw_packets", "isolate"):
             if not isinstance(g[key], bool):
                 raise ManifestError(f"{where}: {key} must be true or false")
             setattr(m, key, g[key])
         elif key in ("output", "workdir"):
             setattr(m, key, Path(str(g[key])))
-        elif key == "pytest_args":
+        elif key in ("pytest_args", "hidden"):
             if not isinstance(g[key], list) or not all(isinstance(a, str) for a in g[key]):
-                raise ManifestError(f"{where}: pytest_args must be a list of strings")
-            m.pytest_args = list(g[key])
+                raise ManifestError(f"{where}: {key} must be a list of strings")
+            setattr(m, key, list(g[key]))
         else:
             raise ManifestError(f"{where}: unknown key {key!r}")
     if not isinstance(weights, dict):
@@ -157,7 +164,7 @@ def parse(text: str, path: Path) -> Manifest:
         w = f"{path} submission #{i}"
         if not isinstance(s, dict):
             raise ManifestError(f"{w}: must be a table ([[submission]])")
-        extra = set(s) - {"name", "protocol", "role", "command", "transport", "time_limit"}
+        extra = set(s) - {"name", "protocol", "role", "command", "transport", "time_limit", "directory"}
         if extra:
             raise ManifestError(f"{w}: unknown key {min(extra)!r}")
         for key in ("name", "protocol", "role", "command"):
@@ -178,7 +185,11 @@ def parse(text: str, path: Path) -> Manifest:
         if transport is not None and transport not in PROTOCOLS[s["protocol"]].transports:
             raise ManifestError(f"{w}: {s['protocol']} has no transport {transport!r}")
         limit = _number(s, "time_limit", w) if "time_limit" in s else None
-        sub = Submission(name, s["protocol"], s["role"], s["command"], transport, limit)
+        if "directory" in s and not isinstance(s["directory"], str):
+            raise ManifestError(f"{w}: directory must be a string (a path relative to the manifest)")
+        base = path.resolve().parent
+        own = base / s["directory"] if "directory" in s else (base / name if (base / name).is_dir() else None)
+        sub = Submission(name, s["protocol"], s["role"], s["command"], transport, limit, own)
         try:
             parse_spec(sub.role, sub.spec())
         except TargetSpecError as exc:

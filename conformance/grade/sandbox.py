@@ -9,7 +9,9 @@ between fork and exec in this multithreaded process).  The jail puts itself, and
 * otherwise under ``RLIMIT_NPROC`` = (our user's current process count + the limit), which the kernel
   enforces for non-root users (root ignores it: then only the cgroup helps);
 
-plus ``RLIMIT_AS`` (memory) and no core dumps.  Every process also inherits the environment variable
+plus ``RLIMIT_AS`` (memory) and no core dumps; as root (``netns=True``) the whole run also gets its own
+network namespace with loopback only, shared by the suite and the (jailed, see
+:mod:`conformance.grade.confine`) submission, so the two talk over loopback and nothing else.  Every process also inherits the environment variable
 ``NETCONFORMANCE_GRADE_MARK=<unique token>``: :meth:`Sandbox.kill_all` also kills (SIGSTOP first, so a
 forking process cannot outrun it, then SIGKILL) every process of ours carrying the token.
 """
@@ -22,6 +24,8 @@ import sys
 import time
 import uuid
 from pathlib import Path
+
+from conformance.grade.confine import JAIL_UID
 
 MARK_VAR = "NETCONFORMANCE_GRADE_MARK"
 _V2 = Path("/sys/fs/cgroup")
@@ -65,8 +69,9 @@ class Sandbox:
     :meth:`kill_all` afterwards (it removes the cgroup too).
     """
 
-    def __init__(self, name: str, max_processes: int, max_memory_mb: int) -> None:
+    def __init__(self, name: str, max_processes: int, max_memory_mb: int, netns: bool = False) -> None:
         self.mark = f"{name}-{uuid.uuid4().hex[:12]}"
+        self.netns = netns and os.getuid() == 0
         self.max_processes = max_processes
         self.max_memory_mb = max_memory_mb
         self.cgroup: Path | None = None
@@ -91,7 +96,8 @@ class Sandbox:
             how = f"RLIMIT_NPROC={self.nproc}"
         else:
             how = "no process limit (root without a writable pids cgroup)"
-        return how + (f", {self.max_memory_mb} MiB address space" if self.max_memory_mb else "")
+        return how + (f", {self.max_memory_mb} MiB address space" if self.max_memory_mb else "") + (
+            ", loopback-only network namespace" if self.netns else "")
 
     def command(self, argv: list[str]) -> list[str]:
         jail = [sys.executable, "-m", "conformance.grade.jail"]
@@ -101,6 +107,8 @@ class Sandbox:
             jail += ["--nproc", str(self.nproc)]
         if self.max_memory_mb:
             jail += ["--memory-mb", str(self.max_memory_mb)]
+        if self.netns:
+            jail += ["--netns", "1"]
         return jail + ["--", *argv]
 
     def env(self, base: dict[str, str]) -> dict[str, str]:
@@ -117,19 +125,19 @@ class Sandbox:
     def members(self) -> set[int]:
         """Pids of every live process of the run (cgroup members and carriers of the mark)."""
         pids: set[int] = set()
-        if self.cgroup:
+        for group in self._groups():
             try:
-                pids |= {int(p) for p in (self.cgroup / "cgroup.procs").read_text().split()}
+                pids |= {int(p) for p in (group / "cgroup.procs").read_text().split()}
             except (OSError, ValueError):
                 pass
         needle = f"{MARK_VAR}={self.mark}".encode()
         me = os.getpid()
-        uid = os.getuid()
+        uids = {os.getuid(), JAIL_UID}  # ours, and the jailed commands' (conformance.grade.confine)
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit() or int(entry.name) == me:
                 continue
             try:
-                if entry.stat().st_uid != uid:
+                if entry.stat().st_uid not in uids:
                     continue
                 with open(f"/proc/{entry.name}/environ", "rb") as f:
                     if needle in f.read():
@@ -158,13 +166,21 @@ class Sandbox:
             killed |= live
             time.sleep(0.05)
         if self.cgroup:
-            for _ in range(50):
+            for _ in range(100):
                 try:
-                    self.cgroup.rmdir()
+                    for group in self._groups():  # deepest first: cgroups the run made inside its own
+                        group.rmdir()
                     break
                 except OSError:
                     time.sleep(0.1)
         return len(killed)
+
+    def _groups(self) -> list[Path]:
+        """The run's cgroup and every cgroup below it (the suite may make its own per target), deepest first."""
+        if self.cgroup is None or not self.cgroup.exists():
+            return []
+        found = [Path(root) for root, _, _ in os.walk(self.cgroup)]
+        return sorted(found, key=lambda p: len(p.parts), reverse=True)
 
 
 def _alive(pid: int) -> bool:

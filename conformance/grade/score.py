@@ -7,9 +7,20 @@ is worth the weight of the scenario's category.  It earns:
 * ``warning_credit`` of them when it failed only SHOULD/de-facto requirements (none under ``strict``);
 * nothing when it failed a MUST requirement, the harness could not run it (``error``: the program did
   not start, crashed...), or it never ran (the submission exceeded its time limit);
+* nothing when it passed **silently** (below);
 
-and it counts neither way when it was ``not-applicable`` or ``skipped``.  The score is
-``points * earned / possible``.
+and it is removed from the denominator when it was ``not-applicable`` or ``skipped`` (never a pass).  The
+score is ``points * earned / possible``.
+
+Silence (the rule, computed from the saved JSON report alone, see :func:`reacted`): a result *shows a
+reaction* of the program when its transcript holds a ``recv`` event with at least one byte (the program
+sent something to the harness), or, for a client, any event on a reference peer's connection (``peer#N``:
+the client connected), or when it passed with a transcript cut short (``dropped_events`` > 0: the
+transcript keeps 16 KiB, so a large exchange can hide the program's answer; the pass is taken at its word).  A pass on a transport where **none** of the submission's results shows a reaction
+is a silent pass (status ``silent``): staying silent earns credit only where the program demonstrably
+answers when it should.  A submission none of whose results shows a reaction *answers nothing*: status
+``error``, score 0, with the reason; so does one that did not start (every result a harness error, or no
+report at all).
 """
 
 from __future__ import annotations
@@ -20,10 +31,15 @@ from dataclasses import dataclass, field
 from conformance.grade.manifest import Manifest, Submission
 from conformance.registry import load_all
 
+#: statuses of a submission: graded normally, some scenarios could not run, graded 0 with a reason
+#: (did not start, answered nothing, no report), stopped at its time limit
+STATUSES = ("ok", "errors", "error", "timed out")
+
 
 @dataclass
 class Item:
-    """One scenario run of a submission, as scored."""
+    """One scenario run of a submission, as scored.  ``weight``/``earned`` are in the manifest's points
+    once :func:`score` returns."""
 
     scenario: str
     transport: str
@@ -32,9 +48,10 @@ class Item:
     requirements: list[str]
     weight: float
     earned: float
-    status: str  # passed, failed, warning, info, error, not-run, not-applicable, skipped
+    status: str  # passed, failed, warning, info, silent, error, not-run, not-applicable, skipped
     message: str = ""
     failed_requirements: list[str] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)  # the result's transcript events (for the output)
 
     @property
     def counted(self) -> bool:
@@ -43,11 +60,14 @@ class Item:
 
 @dataclass
 class Score:
+    """A submission's score: ``points`` out of ``max_points``, ``status`` one of :data:`STATUSES`, ``detail``
+    the reason of a status other than ``ok``, ``seconds`` the wall time of its run."""
+
     submission: Submission
     items: list[Item]
     points: float  # scaled to the manifest's points
     max_points: float
-    status: str  # ok, errors, timed out, no report
+    status: str
     detail: str = ""
     seconds: float = 0.0
     ratio: float = 0.0  # earned / possible, unrounded
@@ -64,6 +84,21 @@ class Score:
         return sorted({r for i in self.items if i.status in ("failed", "warning") for r in i.failed_requirements})
 
 
+def reacted(result: dict) -> bool:
+    """True when the result's transcript shows the program under test doing something: a ``recv`` event
+    (program -> harness) with at least one byte, for a client any event on a peer connection, or a pass
+    whose transcript was cut short."""
+    transcript = result.get("transcript") or {}
+    if result.get("outcome") == "passed" and transcript.get("dropped_events", 0) > 0:
+        return True
+    for ev in transcript.get("events", ()):
+        if ev.get("dir") == "recv" and ev.get("hex"):
+            return True
+        if result.get("role") == "client" and str(ev.get("conn", "")).startswith("peer"):
+            return True
+    return False
+
+
 def expected_runs(sub: Submission, modules: list[str] | None = None) -> list[tuple[str, str]]:
     """(scenario id, transport) of every scenario run the submission should take (of the scenario
     modules named, e.g. ``["test_echo_server"]``; default: all)."""
@@ -76,16 +111,33 @@ def expected_runs(sub: Submission, modules: list[str] | None = None) -> list[tup
     return sorted(runs)
 
 
+def _status_of(manifest: Manifest, r: dict, w: float, answered: bool) -> tuple[str, float]:
+    if r["outcome"] == "passed":
+        return ("passed", w) if answered else ("silent", 0.0)
+    if r["outcome"] == "failed":
+        grade = r.get("grade") or "fail"
+        if grade == "info":
+            return ("info", w) if answered else ("silent", 0.0)
+        if grade == "warning" and not manifest.strict:
+            return ("warning", w * manifest.warning_credit) if answered else ("silent", 0.0)
+        return "failed", 0.0
+    if r["outcome"] == "error":
+        return "error", 0.0
+    return r["outcome"], 0.0
+
+
 def score(manifest: Manifest, sub: Submission, report: dict | None, *, status: str, detail: str = "",
           seconds: float = 0.0, modules: list[str] | None = None) -> Score:
-    """Score ``sub`` from its ``report`` (None when the run left none).  A run that finished (``status``
-    ok or errors) is scored on the results it has (a scenario deselected with ``-k`` does not count); an
-    unfinished one also loses every expected run it lacks."""
+    """Score ``sub`` from its ``report`` (None when the run left none).  ``status``: how the run ended
+    (``ok``, ``errors``, ``timed out`` or ``error``).  A run that finished is scored on the results it has
+    (a scenario deselected with ``-k`` does not count); an unfinished one also loses every expected run it
+    lacks.  A run that did not start or answered nothing comes back with status ``error`` and 0 points."""
     registry = load_all()
     got = {}
     for r in (report or {}).get("results", []):
         if r["target"] == sub.name:
             got[(r["scenario"], r["transport"])] = r
+    answered = {t for (_, t), r in got.items() if reacted(r)}
     items = []
     finished = status in ("ok", "errors")
     for sid, transport in expected_runs(sub, modules):
@@ -95,25 +147,30 @@ def score(manifest: Manifest, sub: Submission, report: dict | None, *, status: s
         if r is None and finished:
             continue
         if r is None:
-            st, earned, msg, broken = "not-run", 0.0, f"not run ({status})", []
+            st, earned, msg, broken, events = "not-run", 0.0, f"not run ({status})", [], []
         else:
             broken = list(r.get("failed_requirements") or [])
             msg = r["message"]
-            if r["outcome"] == "passed":
-                st, earned = "passed", w
-            elif r["outcome"] == "failed":
-                grade = r.get("grade") or "fail"
-                if grade == "info":
-                    st, earned = "info", w
-                elif grade == "warning" and not manifest.strict:
-                    st, earned = "warning", w * manifest.warning_credit
-                else:
-                    st, earned = "failed", 0.0
-            elif r["outcome"] == "error":
-                st, earned = "error", 0.0
-            else:
-                st, earned = r["outcome"], 0.0
-        items.append(Item(sid, transport, meta.category, meta.title, list(meta.requirements), w, earned, st, msg, broken))
+            events = list((r.get("transcript") or {}).get("events", ()))
+            st, earned = _status_of(manifest, r, w, transport in answered)
+            if st == "silent":
+                msg = ("passed only by staying silent: the program sent nothing on "
+                       f"{transport} in any scenario, so silence earns no credit here") + (f"\n{msg}" if msg else "")
+        items.append(Item(sid, transport, meta.category, meta.title, list(meta.requirements), w, earned, st, msg,
+                          broken, events))
+    counted = [i for i in items if i.counted]
+    if status in ("ok", "errors") and counted:
+        if all(i.status == "error" for i in counted):
+            status, detail = "error", "the program did not start: " + (detail or counted[0].message.splitlines()[0][:300])
+        elif not answered:
+            status = "error"
+            detail = (f"the program answered nothing: in none of its {len(counted)} scenario runs did it send a byte"
+                      + (" or connect to the suite's peer" if sub.role == "client" else ""))
+    elif report is None and status == "ok":
+        status = "error"
+    if status == "error":
+        for i in items:
+            i.earned = 0.0
     possible = sum(i.weight for i in items if i.counted)
     earned = sum(i.earned for i in items if i.counted)
     scale = manifest.points / possible if possible else 0.0

@@ -3,7 +3,7 @@
 ``submissions()`` returns (name, protocol, role, command, expectation) where expectation is
 ``(intended, also)`` from :data:`test_broken_foundation.CASES` for broken programs (failed scenarios must
 include ``intended`` and stay within ``intended | also``), ``"perfect"`` for correct ones, or one of
-``"hang"``, ``"crash"``, ``"flood"``, ``"forkbomb"``.
+``"hang"``, ``"crash"`` (never starts), ``"silent"`` (listens, answers nothing), ``"flood"``, ``"forkbomb"``.
 
     python tests/reports/class_manifest.py > /tmp/class.toml      (print it)
 """
@@ -24,7 +24,7 @@ BROKEN = TESTS / "broken"
 PROGRAMS = HERE / "programs"
 
 PICK = {
-    ("echo", "server", "echo_server.py"): ["none", "banner", "text-mode", "close-after-first", "line-buffered",
+    ("echo", "server", "echo_server.py"): ["none", "banner", "text-mode", "close-after-first",
                                            "single-threaded", "udp-skip-empty", "udp-double-reply"],
     ("daytime", "server", "daytime_server.py"): ["read-first", "never-close", "nul-terminated", "multi-line"],
     ("time", "server", "time_server.py"): ["little-endian", "unix-epoch", "signed", "never-close"],
@@ -40,6 +40,7 @@ SPECIAL = [
     ("ref-daytime-client", "daytime", "client", REF_CLIENT % "daytime", "perfect"),
     ("hang", "echo", "client", "sh -c 'exec sleep 3600' {host} {port}", "hang"),
     ("crash", "daytime", "server", "{python} -c 'raise SystemExit(3)' {port}", "crash"),
+    ("silent", "echo", "server", f"{{python}} {PROGRAMS / 'silent_server.py'} --port {{port}}", "silent"),
     ("flood", "echo", "server", f"{{python}} {PROGRAMS / 'flood_server.py'} --port {{port}}", "flood"),
     ("forkbomb", "echo", "server", f"{{python}} {PROGRAMS / 'forkbomb_server.py'} --port {{port}}", "forkbomb"),
 ]

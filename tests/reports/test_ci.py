@@ -74,6 +74,7 @@ def test_grading_shards_gathered_then_rescored(tmp_path):
     with open(gathered / "grades.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["name"] for r in rows] == ["s0", "s1", "s2"] and {r["score_percent"] for r in rows} == {"100.00"}
-    assert "<table id='matrix'>" in (gathered / "class.html").read_text()
+    assert "<table id='scores' class='sortable'>" in (gathered / "class.html").read_text()
+    assert "<table id='matrix'>" in (gathered / "class-matrix.html").read_text()
     bad = run(sys.executable, "-m", "conformance", "grade", str(manifest), "--shard", "3/2")
     assert bad.returncode == 2 and "K/N" in bad.stderr
