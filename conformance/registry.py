@@ -68,7 +68,7 @@ def scenario(
     if category not in CATEGORIES:
         raise ValueError(f"scenario {id}: unknown category {category!r}")
     reqs = tuple(requirements)
-    unknown = [r for r in reqs if r not in REQUIREMENTS]
+    unknown = [r for r in reqs if r not in REQUIREMENTS or REQUIREMENTS[r].strength == "retired"]
     if unknown or not reqs:
         raise ValueError(f"scenario {id}: unknown requirement ids {unknown}" if unknown else f"scenario {id}: no requirement ids")
     proto_transports = PROTOCOLS[protocol].transports
