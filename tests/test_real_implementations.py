@@ -39,11 +39,12 @@ CASES = {
     # datagram service drain()s the datagrams queued while it ran ("Prevents looping next time")
     "xinetd-echo": ("xinetd", ["--server", f"echo=name=xinetd,cmd:{XINETD} echo {{port}} {{workdir}}"],
                     "test_echo_server.py", {"echo-udp-sizes", "echo-udp-burst"}),
-    # stream_daytime/stream_time write and close with the client's input unread: the kernel resets (a warning)
+    # stream_daytime/stream_time write and close with the client's input unread: the kernel resets (a
+    # warning) when the input arrived before the close, which races xinetd's own timing (see RACES)
     "xinetd-daytime": ("xinetd", ["--server", f"daytime=name=xinetd,cmd:{XINETD} daytime {{port}} {{workdir}}"],
-                       "test_daytime_server.py", {"daytime-tcp-ignores-input"}),
+                       "test_daytime_server.py", set()),
     "xinetd-time": ("xinetd", ["--server", f"time=name=xinetd,cmd:{XINETD} time {{port}} {{workdir}}"],
-                    "test_time_server.py", {"time-tcp-ignores-input"}),
+                    "test_time_server.py", set()),
     "socat-echo-client": ("socat", ["--client", "echo=name=socat,cmd:socat - TCP:{host}:{port}"], "test_echo_client.py", {
         "echo-client-never-accepted", "echo-client-paused-server", "echo-client-reset-mid-echo", "echo-client-short-echo",
         "echo-client-short-echo-stall", "echo-client-stalled-server"}),
@@ -63,8 +64,11 @@ MUST_FAILURES = {
 
 #: scenarios whose outcome on a case races the implementation's own timing, left out of the comparison:
 #: xinetd drains the datagrams queued while it served one, so of "a" and "bb" sent back to back "bb" is
-#: answered only when it arrives after the drain (echo-udp-burst, 20 datagrams, always loses some)
-RACES = {"xinetd-echo": {"echo-udp-boundaries"}}
+#: answered only when it arrives after the drain (echo-udp-burst, 20 datagrams, always loses some); its
+#: daytime and time services close with the client's input unread, which resets only when the input
+#: arrived first (seen both ways on this machine: a NET-TCP-9 warning, or a pass)
+RACES = {"xinetd-echo": {"echo-udp-boundaries"}, "xinetd-daytime": {"daytime-tcp-ignores-input"},
+         "xinetd-time": {"time-tcp-ignores-input"}}
 
 
 def _available(tool: str) -> bool:
