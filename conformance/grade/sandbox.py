@@ -19,13 +19,13 @@ forking process cannot outrun it, then SIGKILL) every process of ours carrying t
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
 import uuid
 from pathlib import Path
 
 from conformance.grade.confine import JAIL_UID
+from netconformance_fixtures.killdomain import cgroup_members, marked, stop_and_kill
 
 MARK_VAR = "NETCONFORMANCE_GRADE_MARK"
 _V2 = Path("/sys/fs/cgroup")
@@ -123,48 +123,14 @@ class Sandbox:
 
     # ------------------------------------------------------------------ ending it
     def members(self) -> set[int]:
-        """Pids of every live process of the run (cgroup members and carriers of the mark)."""
-        pids: set[int] = set()
-        for group in self._groups():
-            try:
-                pids |= {int(p) for p in (group / "cgroup.procs").read_text().split()}
-            except (OSError, ValueError):
-                pass
-        needle = f"{MARK_VAR}={self.mark}".encode()
-        me = os.getpid()
-        uids = {os.getuid(), JAIL_UID}  # ours, and the jailed commands' (conformance.grade.confine)
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit() or int(entry.name) == me:
-                continue
-            try:
-                if entry.stat().st_uid not in uids:
-                    continue
-                with open(f"/proc/{entry.name}/environ", "rb") as f:
-                    if needle in f.read():
-                        pids.add(int(entry.name))
-            except OSError:
-                continue
-        pids.discard(me)
-        return pids
+        """Pids of every live process of the run (cgroup members and carriers of the mark, ours or the
+        jailed commands' user: conformance.grade.confine)."""
+        return cgroup_members(self._groups()) | marked(MARK_VAR, self.mark, {os.getuid(), JAIL_UID})
 
     def kill_all(self, timeout: float = 10.0) -> int:
         """Stop, then kill, every process of the run until none is left (or ``timeout`` s); remove the
         cgroup.  Returns how many processes were killed."""
-        killed: set[int] = set()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            pids = self.members() - {p for p in killed if not _alive(p)}
-            live = {p for p in pids if _alive(p)}
-            if not live:
-                break
-            for sig in (signal.SIGSTOP, signal.SIGKILL):
-                for pid in live:
-                    try:
-                        os.kill(pid, sig)
-                    except (ProcessLookupError, PermissionError):
-                        pass
-            killed |= live
-            time.sleep(0.05)
+        killed = stop_and_kill(self.members, timeout)
         if self.cgroup:
             for _ in range(100):
                 try:
@@ -173,7 +139,7 @@ class Sandbox:
                     break
                 except OSError:
                     time.sleep(0.1)
-        return len(killed)
+        return killed
 
     def _groups(self) -> list[Path]:
         """The run's cgroup and every cgroup below it (the suite may make its own per target), deepest first."""
@@ -182,11 +148,3 @@ class Sandbox:
         found = [Path(root) for root, _, _ in os.walk(self.cgroup)]
         return sorted(found, key=lambda p: len(p.parts), reverse=True)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            state = f.read().rsplit(b")", 1)[1].split()[0]
-        return state not in (b"Z", b"X")
-    except (OSError, IndexError):
-        return False
