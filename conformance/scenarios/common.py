@@ -14,7 +14,7 @@ from collections.abc import Callable
 from conformance.checks import check, fail
 from conformance.requirements import net as net_rows
 from netconformance_fixtures import netio
-from netconformance_fixtures.context import settings
+from netconformance_fixtures.context import loopback, settings
 from netconformance_fixtures.process import Run
 from netconformance_fixtures.targets import ClientTarget, ServerTarget
 
@@ -212,7 +212,8 @@ def refused_address() -> tuple[str, int]:
     """An address where nothing listens (connection refused)."""
     from netconformance_fixtures.ports import unused_port
 
-    return ("127.0.0.1", unused_port())
+    host = loopback()
+    return (host, unused_port(host))
 
 
 def wait_readable(sock: socket.socket, seconds: float) -> bool:

@@ -173,7 +173,7 @@ def test_udp_single_datagram(server):
 
     from netconformance_fixtures.transcript import RecordingSocket
 
-    raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    raw = socket.socket(socket.AF_INET6 if ":" in server.address("udp")[0] else socket.AF_INET, socket.SOCK_DGRAM)
     raw.connect(server.address("udp"))
     with RecordingSocket(raw, "udp") as s:
         s.send(b"")

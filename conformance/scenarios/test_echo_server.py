@@ -265,7 +265,7 @@ def test_udp_reply_source(server):
     The query goes out on a connect()ed UDP socket, which the kernel only lets receive from that exact
     address and port: an answer from another local port never arrives."""
     address = server.address("udp")
-    raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    raw = socket.socket(socket.AF_INET6 if ":" in server.address("udp")[0] else socket.AF_INET, socket.SOCK_DGRAM)
     raw.connect(address)
     from netconformance_fixtures.transcript import RecordingSocket
 
