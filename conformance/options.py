@@ -49,6 +49,10 @@ RUN_OPTIONS: tuple[Option, ...] = (
     Option(("--requirement",), "nc_requirement",
            "only scenarios that check this requirement (repeatable): an id, a prefix (SMTP-PIPE-) or a glob",
            {"action": "append", "default": [], "metavar": "ID"}),
+    Option(("--family",), "nc_family",
+           "address family of the loopback the suite gives launched targets and where its peers listen: 4 "
+           "(127.0.0.1, default), 6 (::1) or both (every target twice, the IPv6 run named NAME-ipv6)",
+           {"choices": ("4", "6", "both"), "default": "4"}),
     Option(("--conformance-timeout",), "conformance_timeout",
            "base wait T in seconds; every scenario wait is a multiple of it (default 0.5)",
            {"type": float, "default": 0.5, "metavar": "SECONDS"}),

@@ -69,10 +69,8 @@ OVERSIZE = {
     "conformance/scenarios/test_smtp_server.py", "conformance/scenarios/test_http_server.py",
     "conformance/scenarios/test_raw_packets.py", "conformance/scenarios/test_gopher_server.py",
     "conformance/scenarios/test_gopher_client.py", "conformance/scenarios/test_smtp_client.py",
-    "conformance/scenarios/test_http_client.py", "conformance/scenarios/test_echo_server.py",
-    "conformance/scenarios/test_echo_client.py", "conformance/requirements/smtp.py",
-    "conformance/requirements/http.py", "conformance/requirements/gopher.py", "conformance/html_report.py",
-    "reference_servers/smtp/wire.py", "reference_servers/smtp/server.py", "reference_servers/gopher/wire.py",
+    "conformance/scenarios/test_http_client.py",
+    "conformance/requirements/smtp.py", "reference_servers/smtp/wire.py", "reference_servers/smtp/server.py", "reference_servers/gopher/wire.py",
     "reference_servers/http/wire.py", "fixtures/targets.py",
 }
 LIMIT = 400

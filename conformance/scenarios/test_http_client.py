@@ -27,7 +27,8 @@ REQUEST_LINE = re.compile(rb"^GET (/\S*) HTTP/1\.\d+\r\n")
 
 
 def url(address, path: str = "/") -> str:
-    return f"http://{address[0]}:{address[1]}{path}"
+    host = f"[{address[0]}]" if ":" in address[0] else address[0]
+    return f"http://{host}:{address[1]}{path}"
 
 
 def fetch(client, address, path: str = "/"):
@@ -99,7 +100,7 @@ def test_empty_path(client, reference):
     """A URL without a path (``http://host:port``) is requested as ``/``, never as an empty Request-URI."""
     srv = reference()
     host, port = srv.address("tcp")
-    run = common.run_client(client, (host, port), TCP, url=f"http://{host}:{port}")
+    run = common.run_client(client, (host, port), TCP, url=url((host, port), ""))
     head = request_head(last_request(srv))
     m = REQUEST_LINE.match(head)
     check(m and m.group(1) == b"/", "HTTP10-CLIENT-2", "the empty path was not sent as '/'",

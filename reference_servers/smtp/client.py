@@ -120,7 +120,8 @@ def submit(host: str, port: int, sender: str, recipients: list[str], message: by
         if greeting.klass != 2:
             _quit(conn)
             raise _fail(greeting, "server refused the session")
-        name = helo or f"[{sock.getsockname()[0]}]"
+        local = sock.getsockname()[0]  # an address literal, RFC 5321 §4.1.3: [IPv6:...] for IPv6
+        name = helo or (f"[IPv6:{local}]" if ":" in local else f"[{local}]")
         ehlo = conn.command(wire.format_command("EHLO", name))
         if ehlo.klass == 2:
             exts = wire.parse_ehlo_keywords(ehlo)

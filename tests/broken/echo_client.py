@@ -26,12 +26,18 @@ BUGS = {
                        "not match the request (echo-client-udp-stale-duplicate)",
     "udp-empty-is-eof": "treats an empty reply as 'connection closed' (echo-client-udp-empty)",
     "udp-forever": "no receive timeout (echo-client-udp-all-lost)",
+    "ipv4-only": "hard-codes AF_INET: cannot reach a server on ::1 (every scenario under --family 6)",
 }
 
 
 def tcp(args, data: bytes) -> bytes:
     timeout = None if args.bug == "no-timeout" else (0.1 if args.bug == "impatient" else args.timeout)
-    s = socket.create_connection((args.host, args.port), timeout=timeout)
+    if args.bug == "ipv4-only":
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        s.connect((args.host, args.port))
+    else:
+        s = socket.create_connection((args.host, args.port), timeout=timeout)
     if args.bug == "write-then-read":
         s.sendall(data)
     else:
@@ -48,7 +54,8 @@ def tcp(args, data: bytes) -> bytes:
 
 
 def udp(args, data: bytes) -> bytes:
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    ipv6 = ":" in args.host and args.bug != "ipv4-only"
+    s = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET, socket.SOCK_DGRAM)
     server = (args.host, args.port)
     tries = 1 if args.bug == "udp-no-retry" else 4
     s.settimeout(None if args.bug == "udp-forever" else args.timeout)
@@ -59,7 +66,7 @@ def udp(args, data: bytes) -> bytes:
                 reply, addr = s.recvfrom(65535)
                 if args.bug == "udp-any-source":
                     break
-                if addr != server:
+                if addr[:2] != server:
                     continue
                 # the answer to this request is the datagram equal to it: a late duplicate of an earlier
                 # echo (or a truncated one) is not it, keep waiting
