@@ -36,7 +36,8 @@ SPEC = "PROTO[/TRANSPORT]=[name=NAME,]SPEC"
 
 RUN_OPTIONS: tuple[Option, ...] = (
     Option(("--server",), "server",
-           "a server under test (repeatable): ref, cmd:TEMPLATE, tcp://HOST:PORT or udp://HOST:PORT; "
+           "a server under test (repeatable): ref, cmd:TEMPLATE, inetd:TEMPLATE, fd:TEMPLATE, tcp://HOST:PORT or "
+           "udp://HOST:PORT; "
            "without --server/--client every scenario runs against the references",
            {"action": "append", "default": [], "metavar": SPEC}),
     Option(("--client",), "client", "a client under test (repeatable): ref or cmd:TEMPLATE",
