@@ -54,3 +54,15 @@ def test_client_that_hard_codes_af_inet_is_caught():
     by_target = {(r["target"], r["transport"]): r for r in report["results"]}
     assert by_target[("ipv4only", "tcp")]["outcome"] == "failed", report["_stdout"][-3000:]
     assert by_target[("correct", "tcp")]["outcome"] == "passed" and by_target[("correct", "udp")]["outcome"] == "passed"
+
+
+def test_server_bound_only_to_ipv4_any_is_a_clear_error_over_ipv6():
+    """A server that binds 0.0.0.0 (no IPv6) given with --family 6 never listens where the suite looks:
+    one harness error naming ::1, not a failure per scenario."""
+    spec = "echo/tcp=name=v4any,cmd:{python} -m reference_servers.echo --host 0.0.0.0 --port {port} --transport tcp"
+    report = run_scenarios(["--family", "6", "--startup-timeout", "2", "--server", spec,
+                            "--scenario", "echo-tcp-no-banner", "--scenario", "echo-tcp-keeps-echoing"],
+                           files=["test_echo_server.py"])
+    errors = [r for r in report["results"] if r["outcome"] == "error"]
+    assert errors and not failed(report), report["_stdout"][-3000:]
+    assert "at ::1" in errors[0]["message"] and "0.0.0.0" in errors[0]["message"]
