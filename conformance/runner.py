@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent
 SCENARIOS = PACKAGE / "scenarios"
 #: the pytest configuration of a run, so a user's own pytest.ini or pyproject.toml (found above an
@@ -64,11 +66,12 @@ def split_pytest_args(argv: list[str]) -> tuple[list[str], list[str], str | None
 class _CliRun:
     """The plugin object of one ``netconformance run`` (see the module docstring)."""
 
-    def __init__(self, values: dict, specs: list, verbose: bool) -> None:
-        self.values, self.specs, self.verbose = values, specs, verbose
+    def __init__(self, values: dict, specs: list) -> None:
+        self.values, self.specs = values, specs
         self.config = None
         self.started = time.monotonic()
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_cmdline_main(self, config) -> None:  # after parsing, before any pytest_configure
         from netconformance_fixtures.plugin import PARSED_SPECS, PREFLIGHT_DONE, PRESET
 
@@ -79,6 +82,7 @@ class _CliRun:
         config.stash[PREFLIGHT_DONE] = True
         self.config = config
 
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self, session) -> None:
         from netconformance_fixtures.plugin import header_lines
         from netconformance_fixtures.rawnet import tiers
@@ -90,17 +94,7 @@ class _CliRun:
                 reporter.write_line(line)
 
 
-# the hook implementations need pytest's marker; applied here so importing this module stays cheap
-def _mark_hooks() -> None:
-    import pytest
-
-    _CliRun.pytest_cmdline_main = pytest.hookimpl(tryfirst=True)(_CliRun.pytest_cmdline_main)
-    _CliRun.pytest_sessionstart = pytest.hookimpl(trylast=True)(_CliRun.pytest_sessionstart)
-
-
 def cmd_run(args, extra: list[str]) -> int:
-    import pytest
-
     from conformance import baseline as baselines
     from conformance import report
     from conformance.errors import TargetSpecError
@@ -138,8 +132,7 @@ def cmd_run(args, extra: list[str]) -> int:
         pytest_args += ["-n", str(args.numprocesses)]
     if args.junitxml:
         pytest_args += ["--junitxml", args.junitxml]
-    _mark_hooks()
-    run = _CliRun(values, specs, args.verbose)
+    run = _CliRun(values, specs)
     code = pytest.main(pytest_args + extra, plugins=[run])
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
         return 2
