@@ -30,7 +30,8 @@ def test_escaped_child_holding_the_pipes_does_not_hang_a_client_run():
         took = time.monotonic() - started
     finally:
         _kill_tagged(tag)
-    assert run.status == 0 and run.stdout.startswith(b"done") and not run.hung
+    # the escaped child may write its first line before "done": the order of the two writers is not ours
+    assert run.status == 0 and b"done\n" in run.stdout.splitlines(keepends=True) and not run.hung
     assert took < 4, f"the run waited {took:.1f} s on a child that escaped the process group"
 
 
