@@ -36,8 +36,8 @@ SPEC = "PROTO[/TRANSPORT]=[name=NAME,]SPEC"
 
 RUN_OPTIONS: tuple[Option, ...] = (
     Option(("--server",), "server",
-           "a server under test (repeatable): ref, cmd:TEMPLATE, inetd:TEMPLATE, fd:TEMPLATE, tcp://HOST:PORT or "
-           "udp://HOST:PORT; "
+           "a server under test (repeatable): ref, cmd:TEMPLATE, inetd:TEMPLATE, fd:TEMPLATE, tcp://HOST:PORT, "
+           "udp://HOST:PORT, unix:PATH (AF_UNIX stream) or unixgram:PATH (AF_UNIX datagram); "
            "without --server/--client every scenario runs against the references",
            {"action": "append", "default": [], "metavar": SPEC}),
     Option(("--client",), "client", "a client under test (repeatable): ref or cmd:TEMPLATE",
@@ -52,8 +52,9 @@ RUN_OPTIONS: tuple[Option, ...] = (
            {"action": "append", "default": [], "metavar": "ID"}),
     Option(("--family",), "nc_family",
            "address family of the loopback the suite gives launched targets and where its peers listen: 4 "
-           "(127.0.0.1, default), 6 (::1) or both (every target twice, the IPv6 run named NAME-ipv6)",
-           {"choices": ("4", "6", "both"), "default": "4"}),
+           "(127.0.0.1, default), 6 (::1), unix (AF_UNIX socket paths: {path} in a cmd: template), both (4 and 6: "
+           "every target twice, the IPv6 run named NAME-ipv6) or all (4, 6 and unix, the AF_UNIX run named NAME-unix)",
+           {"choices": ("4", "6", "unix", "both", "all"), "default": "4"}),
     Option(("--conformance-timeout",), "conformance_timeout",
            "base wait T in seconds; every scenario wait is a multiple of it (default 0.5)",
            {"type": float, "default": 0.5, "metavar": "SECONDS"}),

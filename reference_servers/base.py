@@ -9,6 +9,8 @@ ICMP errors, bounds every session with an idle timeout, and stops cleanly::
     with EchoServer(port=0).start() as srv:
         host, port = srv.address("tcp")
 
+Over AF_UNIX (:meth:`ReferenceServer.listen_unix`) an address is the socket's path, a ``str``.
+
 :mod:`reference_servers.standalone` turns a server class into ``python -m reference_servers.<proto>``.
 """
 
@@ -18,6 +20,7 @@ import asyncio
 import contextlib
 import errno
 import logging
+import os
 import socket
 import threading
 from collections.abc import Sequence
@@ -61,7 +64,8 @@ class ReferenceServer:
         if unknown:
             raise ValueError(f"{self.NAME} does not serve {sorted(unknown)}; it has {list(self.TRANSPORTS)}")
         self.idle_timeout = idle_timeout
-        self._addresses: dict[str, tuple[str, int]] = {}
+        self._addresses: dict[str, tuple[str, int] | str] = {}
+        self._unix_paths: list[str] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._tcp_server: asyncio.base_events.Server | None = None
@@ -119,8 +123,8 @@ class ReferenceServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def address(self, transport: str = "tcp") -> tuple[str, int]:
-        """``(host, port)`` bound for ``transport``.
+    def address(self, transport: str = "tcp") -> tuple[str, int] | str:
+        """``(host, port)`` bound for ``transport``, or its path over AF_UNIX.
 
         Raises:
             KeyError: the server does not serve that transport.
@@ -129,8 +133,9 @@ class ReferenceServer:
 
     @property
     def port(self) -> int:
-        """The port bound (the same for every transport served)."""
-        return next(iter(self._addresses.values()))[1]
+        """The port bound (the same for every transport served); 0 over AF_UNIX."""
+        first = next(iter(self._addresses.values()))
+        return 0 if isinstance(first, str) else first[1]
 
     @property
     def addresses(self) -> dict[str, tuple[str, int]]:
@@ -166,6 +171,23 @@ class ReferenceServer:
                 if exc.errno != errno.EADDRINUSE or attempt == attempts - 1:
                     raise
 
+    def listen_unix(self, paths: dict[str, str]) -> ReferenceServer:
+        """Serve AF_UNIX sockets bound now at ``paths`` (``{"tcp": stream path, "udp": datagram path}``) instead
+        of ``host``/``port``; the socket files are removed when the server stops.  Call before :meth:`start`.
+
+        Raises:
+            ValueError: a transport this protocol does not have.  OSError: a path cannot be bound
+                (:func:`reference_servers.launchmodes.bind_unix`).
+        """
+        from reference_servers.launchmodes import bind_unix
+
+        unknown = set(paths) - set(self.TRANSPORTS)
+        if unknown:
+            raise ValueError(f"{self.NAME} does not serve {sorted(unknown)}; it has {list(self.TRANSPORTS)}")
+        self.adopt_sockets(bind_unix(paths))
+        self._unix_paths = list(paths.values())
+        return self
+
     def adopt_sockets(self, sockets: dict[str, socket.socket]) -> ReferenceServer:
         """Serve sockets bound by someone else (socket activation) instead of binding: ``{"tcp": a
         listening socket, "udp": a bound datagram socket}``.  Call before :meth:`start`."""
@@ -178,12 +200,12 @@ class ReferenceServer:
         self._addresses = {}
         if "tcp" in self._given:
             self._tcp_server = await asyncio.start_server(self._session, sock=self._given["tcp"], limit=2**20)
-            self._addresses["tcp"] = self._given["tcp"].getsockname()[:2]
+            self._addresses["tcp"] = _sockname(self._given["tcp"])
         if "udp" in self._given:
             udp = self._given["udp"]
             udp.setblocking(False)
             self._udp_transport, _ = await loop.create_datagram_endpoint(lambda: _DatagramHandler(self, udp), sock=udp)
-            self._addresses["udp"] = udp.getsockname()[:2]
+            self._addresses["udp"] = _sockname(udp)
 
     async def _bind_once(self) -> None:
         if getattr(self, "_given", None):
@@ -221,6 +243,9 @@ class ReferenceServer:
         if self._udp_transport is not None:
             self._udp_transport.close()
             self._udp_transport = None
+        for path in self._unix_paths:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
     async def _shutdown(self) -> None:
         if self._tcp_server is not None:
@@ -258,6 +283,12 @@ class ReferenceServer:
                 await asyncio.wait_for(writer.wait_closed(), 1.0)
 
 
+def _sockname(sock: socket.socket) -> tuple[str, int] | str:
+    """``(host, port)`` of an IP socket, the path of an AF_UNIX one."""
+    name = sock.getsockname()
+    return name if isinstance(name, str) else tuple(name[:2])
+
+
 class _DatagramHandler(asyncio.DatagramProtocol):
     def __init__(self, server: ReferenceServer, sock: socket.socket) -> None:
         self.server = server
@@ -267,7 +298,10 @@ class _DatagramHandler(asyncio.DatagramProtocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
 
-    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+    def datagram_received(self, data: bytes, addr: tuple[str, int] | str) -> None:
+        if not addr:  # AF_UNIX from a client that bound no path of its own: there is nowhere to answer
+            log.debug("%s datagram from an unbound AF_UNIX socket: no address to answer", self.server.NAME)
+            return
         try:
             replies = self.server.handle_datagram(data, addr)
         except Exception:

@@ -3,6 +3,8 @@
 - :func:`sockets_from_env`: systemd's ``sd_listen_fds(3)`` convention: ``LISTEN_PID`` is our pid,
   ``LISTEN_FDS`` sockets start at fd 3, ``LISTEN_FDNAMES`` (optional) names them; each is classified as TCP
   (listening stream) or UDP (datagram) by its socket type.
+- :func:`bind_unix`: AF_UNIX sockets at given paths (``--unix PATH``: a listening stream socket, ``--unix-dgram
+  PATH``: a bound datagram socket); a datagram client must bind a path of its own to be answered.
 - :func:`run_inetd`: inetd(8)'s conventions: the socket is stdin (fd 0).  A stream socket is one accepted
   connection (``nowait``): serve it, then exit.  A datagram socket is the bound service socket (``wait``):
   answer datagrams until none arrived for ``idle`` seconds, then exit, so the superserver listens again.
@@ -11,8 +13,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
+import stat
 
 SD_LISTEN_FDS_START = 3
 
@@ -45,6 +49,33 @@ def sockets_from_env(environ: dict[str, str] | None = None) -> dict[str, socket.
         socks["tcp" if sock.type == socket.SOCK_STREAM else "udp"] = sock
     if not socks:
         raise LaunchError("--listen-fd: LISTEN_FDS=0: no socket was passed")
+    return socks
+
+
+def bind_unix(paths: dict[str, str]) -> dict[str, socket.socket]:
+    """``{"tcp": listening AF_UNIX stream socket, "udp": bound AF_UNIX datagram socket}`` at ``paths``
+    (transport -> filesystem path).  A stale socket file at a path is removed first (what a server restarted
+    after a crash needs); any other file there is left alone and the bind fails.
+
+    Raises:
+        OSError: a path is taken by something that is not a socket, its directory is missing, or the path is
+            longer than ``sun_path`` holds (107 bytes).
+    """
+    socks: dict[str, socket.socket] = {}
+    try:
+        for transport, path in paths.items():
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_ISSOCK(os.stat(path).st_mode):
+                    os.unlink(path)
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM if transport == "tcp" else socket.SOCK_DGRAM)
+            socks[transport] = sock
+            sock.bind(path)
+            if transport == "tcp":
+                sock.listen(128)
+    except BaseException:
+        for sock in socks.values():
+            sock.close()
+        raise
     return socks
 
 

@@ -2,6 +2,9 @@
 
 Server side: survival after resets and ICMP errors, idle clients, half-close.  Client side: running the
 client under test against a peer and judging how it ended.
+
+An address is ``(host, port)`` or, for a target tested over AF_UNIX, its socket path (``str``):
+every helper here takes either.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from collections.abc import Callable
 
 from conformance.checks import check, fail
 from conformance.requirements import net as net_rows
-from netconformance_fixtures import netio
-from netconformance_fixtures.context import loopback, settings
+from netconformance_fixtures import netio, unixsock
+from netconformance_fixtures.context import loopback, settings, unix
 from netconformance_fixtures.process import Run
 from netconformance_fixtures.targets import ClientTarget, ServerTarget
 
-Exchange = Callable[[tuple[str, int]], None]  # one normal exchange with a server; raises ScenarioFailure
+Address = tuple[str, int] | str  # (host, port), or an AF_UNIX socket path
+Exchange = Callable[[Address], None]  # one normal exchange with a server; raises ScenarioFailure
 
 
 def dead_server_reqs(server: ServerTarget) -> tuple[str, ...]:
@@ -36,12 +40,13 @@ def still_serving(server: ServerTarget, after: str, *, dead_reqs=None, sent: byt
         fail(reqs, f"the server died after {after}: the service is gone for every client",
              sent=sent, expected="the server keeps serving", received=server.exit_description())
     address = server.address("tcp")
-    family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+    family = (socket.AF_UNIX if unixsock.is_unix(address) else socket.AF_INET6 if ":" in address[0]
+              else socket.AF_INET)
     probe = socket.socket(family, socket.SOCK_STREAM)
     probe.settimeout(settings().scaled(4))
     try:
-        probe.connect(address)
-    except ConnectionRefusedError as exc:
+        unixsock.connect_stream(probe, address, settings().scaled(4)) if unixsock.is_unix(address) else probe.connect(address)
+    except (ConnectionRefusedError, FileNotFoundError) as exc:  # AF_UNIX: refused, or its socket file removed
         fail(reqs, f"the server stopped listening after {after}: the service is gone for every client",
              sent=sent, expected="new connections accepted", received=f"connect: {exc.strerror or exc}",
              detail=server.exit_description() or None)
@@ -76,7 +81,9 @@ def survives_icmp(server: ServerTarget, request: bytes, rounds: int = 5, reqs=("
 
     The sending socket is ``connect()``ed to another (silent) local socket before it sends with an
     explicit destination, so the kernel delivers nothing from the server to it and answers every reply
-    with port unreachable: deterministic, unlike closing the socket and racing the reply."""
+    with port unreachable: deterministic, unlike closing the socket and racing the reply.  Over IPv6 that is
+    ICMPv6 destination unreachable, code 4 (port unreachable; RFC 4443 §3.1); over AF_UNIX the server's
+    ``sendto`` itself fails (EPERM: the socket is connected elsewhere), the same error indication."""
     address = server.address("udp")
     with netio.udp_socket() as decoy:
         for _ in range(rounds):
@@ -128,10 +135,13 @@ def idle_client_does_not_block(server: ServerTarget, exchange: Exchange, reqs=("
 
 
 # ---------------------------------------------------------------------- clients under test
-def run_client(client: ClientTarget, address: tuple[str, int], transport: str, stdin: bytes = b"",
+def run_client(client: ClientTarget, address: Address, transport: str, stdin: bytes = b"",
                **kwargs) -> Run:
-    """Run the client under test once against ``address``; ``{timeout}`` is 2T unless ``wait_timeout`` says."""
+    """Run the client under test once against ``address`` (an AF_UNIX path fills ``{path}``); ``{timeout}`` is
+    2T unless ``wait_timeout`` says."""
     kwargs.setdefault("wait_timeout", settings().scaled(2))
+    if unixsock.is_unix(address):
+        return client.run(path=address, transport=transport, stdin=stdin, **kwargs)
     return client.run(host=address[0], port=address[1], transport=transport, stdin=stdin, **kwargs)
 
 
@@ -208,10 +218,13 @@ def tcp_stall_peer():
     return TcpPeer(lambda conn: conn.stall())
 
 
-def refused_address() -> tuple[str, int]:
-    """An address where nothing listens (connection refused)."""
+def refused_address(transport: str = "tcp") -> Address:
+    """An address where nothing listens (connection refused): a port, or over AF_UNIX a socket file nothing
+    is bound to any more (of ``transport``'s socket type)."""
     from netconformance_fixtures.ports import unused_port
 
+    if unix():
+        return unixsock.refused_path(transport)
     host = loopback()
     return (host, unused_port(host))
 

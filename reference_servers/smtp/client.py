@@ -103,6 +103,14 @@ def _fail(reply: wire.Reply, what: str) -> ProtocolError:
     return PermanentFailure(f"{what}: {reply}")
 
 
+def _own_name(local) -> str:
+    """The EHLO argument: an address literal, RFC 5321 §4.1.3 (``[IPv6:...]`` for IPv6); over AF_UNIX, where
+    the socket has no address, the domain ``localhost`` (the session never leaves this host)."""
+    if isinstance(local, str):
+        return "localhost"
+    return f"[IPv6:{local[0]}]" if ":" in local[0] else f"[{local[0]}]"
+
+
 def submit(host: str, port: int, sender: str, recipients: list[str], message: bytes, *, timeout: float,
            helo: str | None = None) -> Outcome:
     """Submit ``message`` from ``sender`` to ``recipients``; return the outcome.
@@ -120,8 +128,7 @@ def submit(host: str, port: int, sender: str, recipients: list[str], message: by
         if greeting.klass != 2:
             _quit(conn)
             raise _fail(greeting, "server refused the session")
-        local = sock.getsockname()[0]  # an address literal, RFC 5321 §4.1.3: [IPv6:...] for IPv6
-        name = helo or (f"[IPv6:{local}]" if ":" in local else f"[{local}]")
+        name = helo or _own_name(sock.getsockname())
         ehlo = conn.command(wire.format_command("EHLO", name))
         if ehlo.klass == 2:
             exts = wire.parse_ehlo_keywords(ehlo)

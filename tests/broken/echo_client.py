@@ -1,6 +1,6 @@
 """A deliberately broken echo client (RFC 862), one bug at a time, for the suite's self-tests.
 
-    python tests/broken/echo_client.py --host H --port P --transport tcp|udp --bug BUG
+    python tests/broken/echo_client.py --host H --port P [--unix PATH] --transport tcp|udp --bug BUG
 
 Follows the client contract (stdin out, echo to stdout, exit 0 on a correct echo) except for its bug.
 ``--bug none`` is a plain correct client.
@@ -9,6 +9,7 @@ Follows the client contract (stdin out, echo to stdout, exit 0 on a correct echo
 import argparse
 import socket
 import sys
+import tempfile
 import threading
 
 BUGS = {
@@ -27,12 +28,18 @@ BUGS = {
     "udp-empty-is-eof": "treats an empty reply as 'connection closed' (echo-client-udp-empty)",
     "udp-forever": "no receive timeout (echo-client-udp-all-lost)",
     "ipv4-only": "hard-codes AF_INET: cannot reach a server on ::1 (every scenario under --family 6)",
+    "ignores-unix": "takes --unix but connects to --host/--port over AF_INET all the same (--family unix)",
+    "unix-unbound": "sends AF_UNIX datagrams from an unbound socket: the server has nowhere to answer",
 }
 
 
 def tcp(args, data: bytes) -> bytes:
     timeout = None if args.bug == "no-timeout" else (0.1 if args.bug == "impatient" else args.timeout)
-    if args.bug == "ipv4-only":
+    if args.unix and args.bug != "ignores-unix":
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        s.connect(args.unix)
+    elif args.bug in ("ipv4-only", "ignores-unix"):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.settimeout(timeout)
         s.connect((args.host, args.port))
@@ -55,8 +62,14 @@ def tcp(args, data: bytes) -> bytes:
 
 def udp(args, data: bytes) -> bytes:
     ipv6 = ":" in args.host and args.bug != "ipv4-only"
-    s = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET, socket.SOCK_DGRAM)
-    server = (args.host, args.port)
+    if args.unix and args.bug != "ignores-unix":
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        if args.bug != "unix-unbound":
+            s.bind(tempfile.mkdtemp(prefix="ncb-", dir="/tmp") + "/c")
+        server = args.unix
+    else:
+        s = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET, socket.SOCK_DGRAM)
+        server = (args.host, args.port)
     tries = 1 if args.bug == "udp-no-retry" else 4
     s.settimeout(None if args.bug == "udp-forever" else args.timeout)
     for _ in range(tries):
@@ -66,7 +79,7 @@ def udp(args, data: bytes) -> bytes:
                 reply, addr = s.recvfrom(65535)
                 if args.bug == "udp-any-source":
                     break
-                if addr[:2] != server:
+                if (addr if isinstance(addr, str) else addr[:2]) != server:
                     continue
                 # the answer to this request is the datagram equal to it: a late duplicate of an earlier
                 # echo (or a truncated one) is not it, keep waiting
@@ -86,6 +99,7 @@ def main() -> int:
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--transport", default="tcp")
     p.add_argument("--timeout", type=float, default=2.0)
+    p.add_argument("--unix", help="the server's AF_UNIX socket path (then --host/--port are ignored)")
     p.add_argument("--bug", choices=sorted(BUGS), default="none")
     args = p.parse_args()
     data = sys.stdin.buffer.read()
