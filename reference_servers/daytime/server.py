@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reference_servers.base import SpeakFirstServer
 from reference_servers.daytime import wire
+from reference_servers.speakfirst import SpeakFirstServer
 
 
 class DaytimeServer(SpeakFirstServer):

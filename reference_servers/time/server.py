@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reference_servers.base import SpeakFirstServer
+from reference_servers.speakfirst import SpeakFirstServer
 from reference_servers.time import wire
 
 
