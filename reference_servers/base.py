@@ -25,6 +25,8 @@ import socket
 import threading
 from collections.abc import Sequence
 
+from reference_servers import memory
+
 log = logging.getLogger("reference_servers")
 
 #: Largest UDP payload over IPv4 (65,535 - 20 - 8 octets), RFC 768 "Fields" (NET-UDP-5).
@@ -48,6 +50,9 @@ class ReferenceServer:
     TRANSPORTS: tuple[str, ...] = ("tcp",)
     #: name used in logs and in the LISTENING line
     NAME = "server"
+    #: collect garbage once a second after the last session ends (:mod:`reference_servers.memory`); set by
+    #: :func:`reference_servers.standalone.run_standalone`, off for in-process references
+    reclaim_when_idle = False
 
     def __init__(
         self,
@@ -276,6 +281,8 @@ class ReferenceServer:
             log.exception("%s session crashed", self.NAME)
         finally:
             self._sessions.discard(task)
+            if self.reclaim_when_idle:
+                memory.collect_when_idle(self)
             # a peer that stopped reading leaves bytes buffered: abort, or close() would wait on them forever
             stuck = writer.transport.is_closing() or writer.transport.get_write_buffer_size() > 0
             writer.transport.abort() if stuck else writer.close()

@@ -64,10 +64,12 @@ def run_standalone(server: ReferenceServer, verbose: bool = False, args: argpars
 
     Returns the process exit status (0; 1 when binding failed, with one line on stderr).
     """
-    from reference_servers import launchmodes
+    from reference_servers import launchmodes, memory
 
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format=f"{server.NAME}: %(message)s", stream=sys.stderr)
+    memory.steady_malloc()  # a long-running process: give back what bursts of sessions freed
+    server.reclaim_when_idle = True
     try:
         if getattr(args, "inetd", False):
             return launchmodes.run_inetd(server)
