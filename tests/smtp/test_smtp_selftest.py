@@ -53,12 +53,9 @@ NOT_FAILABLE = {
 }
 
 
-MODULES = ("conformance.scenarios.test_smtp_server.", "conformance.scenarios.test_smtp_client.")
-
-
 def _scenarios() -> dict[str, object]:
     """The scenarios of the two SMTP modules (raw-packet scenarios elsewhere have their own self-tests)."""
-    return {s.id: s for s in load_all().values() if s.function.startswith(MODULES)}
+    return {s.id: s for s in load_all().values() if s.protocol == "smtp" and s.category != "raw-packets"}
 
 
 def _run(role: str, spec: str, intended: set[str]) -> dict:
