@@ -10,8 +10,9 @@ from reference_servers.smtp.server import DEFAULT_MAX_SIZE, SmtpServer
 from reference_servers.standalone import run_standalone, standalone_parser
 
 
-def main(argv: list[str] | None = None, session_class: type | None = None) -> int:
-    """Run standalone; ``session_class`` replaces :class:`SmtpSession` (used by tests/broken)."""
+def main(argv: list[str] | None = None, session_class: type | None = None, pump_class: type | None = None) -> int:
+    """Run standalone; ``session_class`` replaces the state machine :class:`SmtpSession` and ``pump_class``
+    the per-connection I/O :class:`SessionPump` (both used by tests/broken)."""
     p = standalone_parser("python -m reference_servers.smtp", "Reference SMTP server (RFC 5321).", SmtpServer.TRANSPORTS)
     p.set_defaults(idle_timeout=300.0)
     p.add_argument("--maildir", help="Maildir directory receiving every accepted message (created if missing)")
@@ -29,6 +30,8 @@ def main(argv: list[str] | None = None, session_class: type | None = None) -> in
     )
     if session_class is not None:
         server.session_class = session_class
+    if pump_class is not None:
+        server.pump_class = pump_class
     return run_standalone(server, args.verbose, args)
 
 

@@ -10,10 +10,14 @@ The content is stored with LF line endings, the Maildir convention; since the se
 bare LF in DATA, turning CRLF into LF is a reversible transformation (RFC 5321 §4.5.2, SMTP-DATA-7).
 Delivery is all or nothing (SMTP-TXN-12): if one copy cannot be written, the copies already written are
 removed and :class:`DeliveryError` is raised, so the server answers 451 and nothing is delivered.
+
+Also here: :class:`Accepted` (what the server took responsibility for) and :func:`received_field` (the
+``Received:`` trace field the session builds).
 """
 
 from __future__ import annotations
 
+import email.utils
 import mailbox
 import threading
 from dataclasses import dataclass
@@ -39,6 +43,27 @@ class Delivered:
     recipient: str
     key: str
     path: Path
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A message the server took responsibility for (250 after end-of-data)."""
+
+    envelope: Envelope
+    content: bytes  # CRLF line endings, un-stuffed, as received (without the trace lines)
+    received: str  # the Received: field prepended
+    stored: tuple[Delivered, ...]
+
+
+def received_field(*, helo: str | None, ip: str, domain: str, esmtp: bool, msg_id: str, envelope: Envelope) -> str:
+    """The ``Received:`` trace field (RFC 5321 §4.4), folded with CRLF+TAB: ``from`` the EHLO/HELO name and
+    the client's address literal, ``by`` the server's ``domain``, ``with`` ESMTP or SMTP, ``id``, a ``for``
+    clause when there is exactly one recipient, and the date (local time, RFC 5322 format)."""
+    proto = "ESMTP" if esmtp else "SMTP"
+    date = email.utils.format_datetime(email.utils.localtime())
+    clause = f"\r\n\tfor <{envelope.recipients[0]}>" if len(envelope.recipients) == 1 else ""
+    return (f"Received: from {helo} ([{ip}])\r\n\tby {domain} (netconformance) "
+            f"with {proto} id {msg_id}{clause};\r\n\t{date}")
 
 
 def trace_headers(envelope: Envelope, recipient: str, received: str) -> bytes:

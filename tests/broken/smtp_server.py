@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from reference_servers.smtp import wire
 from reference_servers.smtp.__main__ import main as reference_main
-from reference_servers.smtp.server import SmtpSession
+from reference_servers.smtp.server import SessionPump, SmtpSession
 
 BUGS = {
     # bug: (requirement, scenario that catches it)
@@ -103,7 +103,9 @@ class EodPerSegment(wire.DataReceiver):
         return super().feed(self._pending + data)
 
 
-class Broken(SmtpSession):
+class BrokenPump(SessionPump):
+    """The bugs that are I/O: timing, reads, writes, closes."""
+
     async def run(self) -> None:
         global _LOCK
         if BUG == "one-session-at-a-time":  # SMTP-CONN-5: one session at a time
@@ -115,13 +117,6 @@ class Broken(SmtpSession):
         await super().run()
         if BUG == "crash-on-reset" and self.log.end == "reset":
             os._exit(1)  # NET-TCP-5: a reset kills the server
-
-    async def _converse(self) -> None:
-        if BUG == "greeting-no-domain":
-            self.behaviour = type(self.behaviour)(replies={"GREETING": "220 *** welcome ***"})
-        if BUG == "strict-refusal":  # SMTP-CONN-2: refuses service, then closes instead of waiting for QUIT
-            self.behaviour = type(self.behaviour)(replies={"GREETING": "554 example.test go away"})
-        await super()._converse()
 
     async def _more(self) -> bytes:
         data = await super()._more()
@@ -138,6 +133,37 @@ class Broken(SmtpSession):
                 return b""  # NET-TCP-4: read-EOF taken as an abort, what arrived with it is dropped
         return data
 
+    async def flush(self) -> None:
+        if BUG == "hold-replies" and self.session._last in ("MAIL", "RCPT"):
+            return  # SMTP-PIPE-7: replies held until the next command
+        await super().flush()
+
+    async def _end(self, event) -> None:
+        await super()._end(event)
+        if BUG == "quit-abortive-close" and event.how == "quit":  # NET-TCP-9: SO_LINGER 0 "to avoid TIME_WAIT"
+            import socket
+            import struct
+
+            sock = self.writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            await asyncio.sleep(0.2)
+            self.writer.transport.abort()
+
+    async def shutdown_notice(self) -> None:
+        if BUG != "silent-shutdown":
+            await super().shutdown_notice()
+
+
+class Broken(SmtpSession):
+    """The bugs that are protocol: the state machine's replies and state."""
+
+    def start(self) -> None:
+        if BUG == "greeting-no-domain":
+            self.replies = {"GREETING": "220 *** welcome ***"}
+        if BUG == "strict-refusal":  # SMTP-CONN-2: refuses service, then closes instead of waiting for QUIT
+            self.replies = {"GREETING": "554 example.test go away"}
+        super().start()
+
     def reply(self, code: int, *lines: str, esc: str | None = None, verb: str = "") -> None:
         if BUG == "all-errors-500" and 501 <= code <= 559:
             code = 500  # SMTP-CMD-11: one code for every error
@@ -149,19 +175,14 @@ class Broken(SmtpSession):
             self.helo = None  # SMTP-SEQ-5: an error loses the session state
         super().reply(code, *lines, esc=esc, verb=verb)
 
-    async def flush(self) -> None:
-        if BUG == "hold-replies" and self._last in ("MAIL", "RCPT"):
-            return  # SMTP-PIPE-7: replies held until the next command
-        await super().flush()
-
     _last = ""
 
-    async def command(self, line: bytes) -> None:
+    def command(self, line: bytes) -> None:
         verb = line.split(b" ")[0]
         self._last = verb.decode("latin-1").upper()
         if BUG == "case-sensitive" and verb != verb.upper():
             self.reply(500, "Command unrecognized", esc="5.5.2")
-            return await self.flush()
+            return self.flush()
         if BUG == "close-on-unknown" and self._last not in wire.KNOWN_VERBS:
             raise ConnectionResetError("unknown command")  # SMTP-CMD-13: the session ends
         if BUG == "strict-refusal" and self.refused:
@@ -171,24 +192,24 @@ class Broken(SmtpSession):
         if BUG == "accept-8bit-envelope" and any(b > 0x7F for b in line) and self._last == "MAIL":
             self.mail = wire.Path("x", "client.test")
             self.reply(250, "OK", esc="2.1.0")  # SMTP-CMD-9
-            return await self.flush()
-        await super().command(line)
+            return self.flush()
+        super().command(line)
 
-    async def _hello(self, verb: str, arg: str) -> None:
+    def _hello(self, verb: str, arg: str) -> None:
         if BUG == "no-ehlo" and verb == "EHLO":
             return self.reply(500, "Command unrecognized")
         if BUG == "bare-ehlo-ok" and not arg.strip():
             arg = "unknown"
         if BUG == "ehlo-keeps-transaction":
             saved = (self.mail, self.rcpts)
-            await super()._hello(verb, arg)
+            super()._hello(verb, arg)
             self.mail, self.rcpts = saved
             return
         if BUG == "helo-multiline" and verb == "HELO":
             verb = "EHLO"
-        await super()._hello(verb, arg)
+        super()._hello(verb, arg)
 
-    async def do_MAIL(self, arg: str) -> None:
+    def do_MAIL(self, arg: str) -> None:
         if BUG == "mail-space-500" and arg[:6].upper() == "FROM: ":
             return self.reply(500, "Command unrecognized", esc="5.5.2")  # SMTP-TXN-10: neither 250 nor 501
         if BUG == "no-ehlo-needed" and self.helo is None:
@@ -202,11 +223,11 @@ class Broken(SmtpSession):
         if BUG == "size-ignored" and "SIZE=" in arg.upper():
             arg = arg.split(" ")[0]
         saved = list(self.rcpts)
-        await super().do_MAIL(arg)
+        super().do_MAIL(arg)
         if BUG == "keep-recipients" and self.mail is not None:
             self.rcpts = saved + self.rcpts  # SMTP-SEQ-6: recipients carried over
 
-    async def do_RCPT(self, arg: str) -> None:
+    def do_RCPT(self, arg: str) -> None:
         if BUG == "rcpt-without-mail" and self.mail is None:
             self.mail = wire.Path("", "")
         low = arg.lower()
@@ -221,46 +242,37 @@ class Broken(SmtpSession):
         if BUG == "few-recipients-552" and len(self.rcpts) >= 50:
             return self.reply(552, "Too many recipients", esc="5.5.3")
         if BUG == "open-relay" and "@" in arg:
-            self.server.local_domains = frozenset({arg.rsplit("@", 1)[1].rstrip(">").lower(), *self.server.local_domains})
-        await super().do_RCPT(arg)
+            self.config.local_domains = frozenset({arg.rsplit("@", 1)[1].rstrip(">").lower(), *self.config.local_domains})
+        super().do_RCPT(arg)
         if BUG == "lowercase-recipient" and self.rcpts:
             self.rcpts[-1] = self.rcpts[-1].lower()
 
-    async def do_RSET(self, arg: str) -> None:
+    def do_RSET(self, arg: str) -> None:
         if BUG == "rset-ignores-args":
             arg = ""
         if BUG == "rset-keeps":
             return self.reply(250, "OK", esc="2.0.0")
-        await super().do_RSET(arg)
+        super().do_RSET(arg)
 
-    async def do_VRFY(self, arg: str) -> None:
+    def do_VRFY(self, arg: str) -> None:
         if BUG == "no-vrfy":
             return self.reply(502, "VRFY not implemented", esc="5.5.1")
-        await super().do_VRFY(arg)
+        super().do_VRFY(arg)
 
-    async def do_HELP(self, arg: str) -> None:
+    def do_HELP(self, arg: str) -> None:
         if BUG == "no-help":
             return self.reply(502, "HELP not implemented", esc="5.5.1")
-        await super().do_HELP(arg)
+        super().do_HELP(arg)
 
-    async def do_NOOP(self, arg: str) -> None:
-        await super().do_NOOP(arg)
+    def do_NOOP(self, arg: str) -> None:
+        super().do_NOOP(arg)
         if BUG == "two-replies-to-noop":
             self.reply(250, "OK again", esc="2.0.0")  # SMTP-REPLY-1: two replies
 
-    async def do_QUIT(self, arg: str) -> None:
-        await super().do_QUIT(arg)
+    def do_QUIT(self, arg: str) -> None:
+        super().do_QUIT(arg)
         if BUG == "quit-no-close":
             self.closing = False
-            self.log.end = ""
-        if BUG == "quit-abortive-close":  # NET-TCP-9: SO_LINGER 0 "to avoid TIME_WAIT": the close is a reset
-            import socket
-            import struct
-
-            sock = self.writer.get_extra_info("socket")
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            await asyncio.sleep(0.2)
-            self.writer.transport.abort()
 
     def data_receiver(self, max_size=None):
         if BUG == "eod-needs-one-segment":
@@ -282,18 +294,15 @@ class Broken(SmtpSession):
             receiver.feed = feed
         return receiver
 
-    async def do_DATA(self, arg: str) -> None:
-        if BUG == "deliver-partial":
-            try:
-                return await super().do_DATA(arg)
-            finally:
-                receiver = getattr(self, "_receiver", None)
-                if self.eof and self.rcpts and receiver is not None and receiver.result is None:
-                    partial = bytes(receiver._content) + bytes(receiver._line)  # SMTP-QUIT-3
-                    self._deliver(wire.DataResult(content=partial))
-        await super().do_DATA(arg)
+    def receive_data(self, data: bytes) -> None:
+        receiver = getattr(self, "_receiver", None)
+        if BUG == "deliver-partial" and not data and self.receiver is not None and self.rcpts \
+                and receiver is not None and receiver.result is None:
+            partial = bytes(receiver._content) + bytes(receiver._line)  # SMTP-QUIT-3: the connection was lost
+            self._deliver(wire.DataResult(content=partial))
+        super().receive_data(data)
 
-    async def _end_of_data(self, result: wire.DataResult) -> None:
+    def _end_of_data(self, result: wire.DataResult) -> None:
         content = result.content
         if BUG == "close-on-bare-cr" and (result.bare_cr or result.bare_lf):
             raise ConnectionResetError("bare CR")
@@ -314,19 +323,15 @@ class Broken(SmtpSession):
         result.content = content
         if BUG == "keep-recipients":
             saved = list(self.rcpts)
-            await super()._end_of_data(result)
+            super()._end_of_data(result)
             self.rcpts = saved
             return
-        await super()._end_of_data(result)
+        super()._end_of_data(result)
 
     def _received_field(self, msg_id, envelope) -> str:
         if BUG == "no-received":
             return "X-Queue-Id: " + msg_id
         return super()._received_field(msg_id, envelope)
-
-    async def shutdown_notice(self) -> None:
-        if BUG != "silent-shutdown":
-            await super().shutdown_notice()
 
 
 class SizeFramed:
@@ -356,15 +361,13 @@ def main() -> int:
     args, rest = p.parse_known_args()
     BUG = args.bug
     if BUG == "small-line-buffer":
-        import reference_servers.smtp.server as srv
-
-        srv.COMMAND_LINE_LIMIT = 256  # SMTP-LINE-3
+        Broken.line_limit = 256  # SMTP-LINE-3
     if BUG == "advertise-expn":
         import reference_servers.smtp.server as srv
 
         base = srv.SmtpServer.extensions.fget
         srv.SmtpServer.extensions = property(lambda self: (*base(self), "EXPN"))  # SMTP-EHLO-7
-    return reference_main(rest, session_class=Broken)
+    return reference_main(rest, session_class=Broken, pump_class=BrokenPump)
 
 
 if __name__ == "__main__":

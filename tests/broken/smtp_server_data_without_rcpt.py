@@ -18,12 +18,12 @@ from reference_servers.smtp.server import SmtpSession
 
 
 class NoSequenceCheck(SmtpSession):
-    async def do_DATA(self, arg: str) -> None:
+    def do_DATA(self, arg: str) -> None:
         if self.mail is None:
             self.mail = wire.Path("", "")  # BUG: no MAIL? pretend there was one
         if not self.rcpts:
-            self.rcpts.append(f"postmaster@{self.server.domain}")  # BUG: no recipient? take it anyway
-        await super().do_DATA(arg)
+            self.rcpts.append(f"postmaster@{self.config.domain}")  # BUG: no recipient? take it anyway
+        super().do_DATA(arg)
 
 
 if __name__ == "__main__":

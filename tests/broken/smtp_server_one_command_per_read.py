@@ -15,10 +15,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from reference_servers.smtp.__main__ import main
-from reference_servers.smtp.server import SmtpSession
+from reference_servers.smtp.server import SessionPump
 
 
-class OneLinePerRead(SmtpSession):
+class OneLinePerRead(SessionPump):
     async def _more(self) -> bytes:
         data = await super()._more()
         end = data.find(b"\r\n")
@@ -26,4 +26,4 @@ class OneLinePerRead(SmtpSession):
 
 
 if __name__ == "__main__":
-    sys.exit(main(session_class=OneLinePerRead))
+    sys.exit(main(pump_class=OneLinePerRead))
