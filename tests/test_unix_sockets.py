@@ -1,6 +1,6 @@
 """AF_UNIX (issue 12): ``unix:PATH``/``unixgram:PATH`` targets, ``{path}`` commands and ``--family unix``; the
 references pass over AF_UNIX stream and datagram sockets, socat is judged there, and a client that ignores
-its socket path is caught."""
+its socket path is caught; curl judged over AF_UNIX gets the verdict it gets over TCP."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ def test_specs():
                                    ["test_daytime_server.py", "test_daytime_client.py"],
                                    ["test_time_server.py", "test_time_client.py"],
                                    ["test_http_server.py", "test_gopher_server.py", "test_smtp_server.py",
-                                    "test_smtp_client.py"]])
+                                    "test_smtp_client.py"],
+                                   ["test_http_client.py", "test_gopher_client.py"]])
 def test_references_pass_over_unix(files):
     report = run_scenarios(["--family", "unix"], files=files, workers=2)
     assert not failed(report) and not with_outcome(report, "error"), report["_stdout"][-3000:]
@@ -99,3 +100,19 @@ def test_client_that_ignores_its_socket_path_is_caught():
     assert by_target[("inet", "tcp")] == by_target[("inet", "udp")] == "failed", report["_stdout"][-3000:]
     assert by_target[("unbound", "udp")] == "failed"
     assert by_target[("correct", "tcp")] == by_target[("correct", "udp")] == "passed"
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_curl_over_unix_gets_its_tcp_verdict():
+    """``curl --unix-socket {path} {url}``: the URL names localhost, the socket says where; the warnings are
+    exactly curl's over TCP (tests/http/test_http_real.py CURL_WARNS), no fail, and every scenario of the
+    module applies (the http client scenarios need no IP address)."""
+    spec = "http=name=curl,cmd:curl --http1.0 -sf --unix-socket {path} {url}"
+    report = run_scenarios(["--family", "unix", "--client", spec, "--client-timeout", "3"],
+                           files=["test_http_client.py"], workers=2)
+    grades = {r["scenario"]: r.get("grade") for r in report["results"] if r["outcome"] == "failed"}
+    assert set(grades) == {"http-client-simple-response", "http-client-close-mid-head", "http-client-stalled-server",
+                           "http-client-stalled-mid-body", "http-client-never-accepted"}, report["_stdout"][-3000:]
+    assert set(grades.values()) == {"warning"}
+    assert not with_outcome(report, "error")
+    assert not with_outcome(report, "not-applicable")

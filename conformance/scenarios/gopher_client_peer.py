@@ -50,7 +50,10 @@ class Script:
 
 
 def url(peer: TcpPeer, itemtype: str, selector: str, search: str | None = None) -> str:
-    return wire.format_url(peer.address[0], peer.address[1], itemtype, selector, search)
+    """The gopher URL of an item at ``peer``; over AF_UNIX (``peer.address`` a path) it names ``localhost``
+    port 70 and the client is given the socket's path as ``{path}``."""
+    host, port = ("localhost", 70) if isinstance(peer.address, str) else peer.address[:2]
+    return wire.format_url(host, port, itemtype, selector, search)
 
 
 def fetch(client, script: Script, itemtype: str, selector: str, search: str | None = None,

@@ -17,6 +17,11 @@ REQUEST_LINE = re.compile(rb"^GET (/\S*) HTTP/1\.\d+\r\n")
 
 
 def url(address, path: str = "/") -> str:
+    """``http://host:port/path`` of a ``(host, port)`` address; of an AF_UNIX socket path (a ``str``),
+    ``http://localhost/path``: the client is given the socket's path as ``{path}`` (curl's ``--unix-socket``
+    idea) and the URL names the resource."""
+    if isinstance(address, str):
+        return f"http://localhost{path}"
     host = f"[{address[0]}]" if ":" in address[0] else address[0]
     return f"http://{host}:{address[1]}{path}"
 

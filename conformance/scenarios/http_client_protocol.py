@@ -58,8 +58,8 @@ def test_request_form(client, reference):
 def test_empty_path(client, reference):
     """A URL without a path (``http://host:port``) is requested as ``/``, never as an empty Request-URI."""
     srv = reference()
-    host, port = srv.address("tcp")
-    run = common.run_client(client, (host, port), TCP, url=url((host, port), ""))
+    address = srv.address("tcp")
+    run = common.run_client(client, address, TCP, url=url(address, ""))
     head = request_head(last_request(srv))
     m = REQUEST_LINE.match(head)
     check(m and m.group(1) == b"/", "HTTP10-CLIENT-2", "the empty path was not sent as '/'",

@@ -53,10 +53,11 @@ def echo_udp(host: str, port: int, data: bytes, timeout: float, retries: int) ->
     (NET-UDP-7); none equal within the tries is an error.
 
     Raises:
-        ProtocolError: ``data`` exceeds 65,507 bytes.  TimeoutError: no equal echo came back.
+        ProtocolError: ``data`` exceeds 65,507 bytes (65,527 over IPv6).  TimeoutError: no equal echo came back.
     """
-    if len(data) > 65_507:
-        raise ProtocolError(f"{len(data)} bytes do not fit in one UDP datagram (max 65507)")
+    largest = 65_527 if ":" in host else 65_507  # RFC 8200 §3: IPv6's Payload Length excludes its own header
+    if len(data) > largest:
+        raise ProtocolError(f"{len(data)} bytes do not fit in one UDP datagram (max {largest})")
     reply = clientbase.udp_exchange(host, port, data, timeout=timeout, retries=retries, accept=lambda d: d == data)
     return _compare(data, reply)
 
