@@ -1,7 +1,8 @@
 """Gopher peers that misbehave on purpose, for client scenarios.
 
-* :class:`Behaviour` says how a reference peer deviates: how it cuts its writes (fragments, pauses at
-  every boundary), what it leaves out (the lastline), how it ends (stall, reset, early close, hold the
+* :class:`Behaviour` says how a reference peer deviates, in the shared vocabulary of
+  :mod:`reference_servers.faults` (a :class:`~reference_servers.faults.StreamFaults` with gopher's own
+  extras): how it cuts its writes (fragments, pauses at every boundary), what it leaves out (the lastline), how it ends (stall, reset, early close, hold the
   connection open after the lastline) and how its menus look (LF-only lines, sparse ``i`` lines,
   Gopher+ fields).  Both :class:`~reference_servers.gopher.server.GopherServer` and
   :class:`ScriptedPeer` take one.  Behaviours are deterministic: no randomness, no clocks in decisions.
@@ -17,9 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import socket
-import struct
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ from pathlib import Path
 
 from reference_servers.base import ReferenceServer, drain_and_close
 from reference_servers.errors import IncompleteError, ProtocolError
+from reference_servers.faults import StreamFaults, fragments, parse_spec, reset_stream, split_around
 
 from . import wire
 
@@ -35,21 +34,17 @@ BOUNDARIES = frozenset(b"\r\n\t.")
 
 
 @dataclass(frozen=True)
-class Behaviour:
+class Behaviour(StreamFaults):
     """How a reference gopher peer misbehaves (all off by default: a well-behaved peer).
 
-    Write side (NET-TCP-1, NET-TCP-7, NET-TCP-8, GOPHER-TEXT-6):
-        fragment: write at most this many octets at a time (0: as produced).
-        gap: seconds to sleep after each write.
+    Write side: the shared stream faults of :class:`reference_servers.faults.StreamFaults` (``fragment``,
+    ``gap``, ``delay``, ``pause_after``/``pause``, ``stall_after``/``stall_for``, ``reset_after``,
+    ``close_after``; bytes and seconds; NET-TCP-1, NET-TCP-7, NET-TCP-8), with two gopher meanings:
+    ``gap`` is slept after *every* write, the last one too, and ``stall_after=0`` accepts, reads the
+    request and never answers.  Gopher's own:
         split_boundaries: also cut right before and after every CR, LF, TAB and ``.``, so a client
             sees each delimiter (inside CRLF, inside the lastline) in a separate segment; combine
             with ``gap`` (20-50 ms forces the split on loopback).
-        delay: seconds to wait before the first octet of the response.
-        pause_after / pause: after this many octets of response, sleep ``pause`` seconds once.
-        stall_after: after this many octets, stop writing and hold the connection ``stall_for``
-            seconds (0: accept, read the request, never answer).
-        reset_after: after this many octets, reset the connection (SO_LINGER 0, RST).
-        close_after: after this many octets, close normally (a truncated response).
         hold_open: seconds to keep the connection open after a complete response, so a client that
             waits for the close instead of the lastline is seen waiting (GOPHER-TEXT-6).
     Content side (GopherServer only):
@@ -62,16 +57,7 @@ class Behaviour:
             server for type 9).
     """
 
-    fragment: int = 0
-    gap: float = 0.0
     split_boundaries: bool = False
-    delay: float = 0.0
-    pause_after: int | None = None
-    pause: float = 1.0
-    stall_after: int | None = None
-    stall_for: float = 30.0
-    reset_after: int | None = None
-    close_after: int | None = None
     hold_open: float = 0.0
     no_lastline: bool = False
     lf_only: bool = False
@@ -82,54 +68,22 @@ class Behaviour:
 
     @classmethod
     def parse(cls, spec: str) -> Behaviour:
-        """Build a behaviour from ``"key=value,flag,..."`` (a bare key sets a boolean to True).
+        """Build a behaviour from ``"key=value,flag,..."`` (a bare key sets a boolean to True), e.g.
+        ``"fragment=1,gap=0.002,no_lastline"``.
 
         Raises:
             ValueError: unknown key or a value of the wrong type.
         """
-        kwargs: dict[str, object] = {}
-        types = {f.name: f.type for f in dataclasses.fields(cls)}
-        for item in filter(None, (part.strip() for part in spec.split(","))):
-            key, eq, value = item.partition("=")
-            key = key.strip().replace("-", "_")
-            if key not in types:
-                raise ValueError(f"unknown gopher behaviour {key!r}; known: {', '.join(types)}")
-            kind = str(types[key])
-            if not eq:
-                if "bool" not in kind:
-                    raise ValueError(f"gopher behaviour {key!r} needs a value")
-                kwargs[key] = True
-            elif "bool" in kind:
-                kwargs[key] = value.strip().lower() in ("1", "true", "yes", "on")
-            elif "int" in kind:
-                kwargs[key] = int(value)
-            elif "float" in kind:
-                kwargs[key] = float(value)
-            else:
-                kwargs[key] = value
-        return cls(**kwargs)  # type: ignore[arg-type]
+        return parse_spec(cls, spec, "gopher behaviour")
 
     @property
     def line_ending(self) -> bytes:
         return b"\n" if self.lf_only else wire.CRLF
 
     def pieces(self, data: bytes) -> list[bytes]:
-        """Cut ``data`` the way this behaviour writes it (``fragment`` and ``split_boundaries``)."""
-        parts = [data]
-        if self.split_boundaries:
-            parts = []
-            start = 0
-            for i, octet in enumerate(data):
-                if octet in BOUNDARIES:
-                    if i > start:
-                        parts.append(data[start:i])
-                    parts.append(data[i:i + 1])
-                    start = i + 1
-            if start < len(data):
-                parts.append(data[start:])
-        if self.fragment > 0:
-            parts = [p[i:i + self.fragment] for p in parts for i in range(0, len(p), self.fragment)]
-        return [p for p in parts if p]
+        """Cut ``data`` the way this behaviour writes it (``split_boundaries``, then ``fragment``)."""
+        parts = split_around(data, BOUNDARIES) if self.split_boundaries else [data]
+        return [p for p in fragments(parts, self.fragment) if p]
 
 
 WELL_BEHAVED = Behaviour()
@@ -167,11 +121,11 @@ class Delivery:
             self._started = True
             if b.delay:
                 await asyncio.sleep(b.delay)
-            if b.stall_after == 0 or b.reset_after == 0 or b.close_after == 0:
+            if b.ending(0) is not None:
                 await self._end_early()
         for piece in b.pieces(data):
             while piece:
-                limit = self._next_limit()
+                limit = b.next_stop(self.sent, self._paused)
                 take = piece if limit is None else piece[: max(0, limit - self.sent)]
                 if take:
                     self.writer.write(take)
@@ -183,26 +137,20 @@ class Delivery:
                 if b.gap and take:
                     await asyncio.sleep(b.gap)
 
-    def _next_limit(self) -> int | None:
-        b = self.behaviour
-        limits = [n for n in (b.stall_after, b.reset_after, b.close_after) if n is not None and n > self.sent]
-        if b.pause_after is not None and not self._paused and b.pause_after >= self.sent:
-            limits.append(b.pause_after)
-        return min(limits) if limits else None
-
     async def _at_limit(self) -> None:
         b = self.behaviour
-        if b.pause_after is not None and not self._paused and self.sent >= b.pause_after:
+        if b.pause_due(self.sent, self._paused):
             self._paused = True
             await asyncio.sleep(b.pause)
-        if any(n is not None and self.sent >= n for n in (b.stall_after, b.reset_after, b.close_after)):
+        if b.ending(self.sent) is not None:
             await self._end_early()
 
     async def _end_early(self) -> None:
         b = self.behaviour
-        if b.reset_after is not None and self.sent >= b.reset_after:
+        ending = b.ending(self.sent)
+        if ending == "reset":
             reset(self.writer)
-        elif b.stall_after is not None and self.sent >= b.stall_after:
+        elif ending == "stall":
             await asyncio.sleep(b.stall_for)
             self.writer.transport.abort()
         else:
@@ -217,13 +165,8 @@ class Delivery:
             await asyncio.sleep(self.behaviour.hold_open)
 
 
-def reset(writer: asyncio.StreamWriter) -> None:
-    """End the connection with a RST (SO_LINGER {on, 0} then close)."""
-    sock = writer.get_extra_info("socket")
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    writer.transport.abort()
+#: end the connection with a RST (``SO_LINGER`` {on, 0}, then abort): the shared one
+reset = reset_stream
 
 
 async def read_request(reader: asyncio.StreamReader, *, timeout: float, max_length: int

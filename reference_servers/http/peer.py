@@ -1,10 +1,12 @@
-"""Deliberate misbehaviour of the HTTP reference peer, for client scenarios (DESIGN.md §2).
+"""Deliberate misbehaviour of the HTTP reference peer, for client scenarios (docs/design.md §7).
 
 Two layers:
 
-* **Actions** (:class:`Write`, :class:`Pause`, :class:`Reset`, :class:`Hold`) are what a peer does on one
-  connection after it has read the request; :func:`play` performs them on an asyncio stream and always
-  ends the connection (FIN after a polite drain, or RST for :class:`Reset`).
+* **Actions** (:class:`Write`, :class:`Pause`, :class:`Reset`, :class:`Hold`: the shared steps of
+  :mod:`reference_servers.faults`) are what a peer does on one connection after it has read the request;
+  :func:`play` performs them on an asyncio stream and always ends the connection (FIN after a polite
+  drain, or RST for :class:`Reset`).  Cutting a response uses the shared write plan
+  (:class:`~reference_servers.faults.Pacing`).
 * A :class:`Behaviour` turns a well-formed response into actions: fragmented at every boundary, trickled,
   body delimited only by close, wrong Content-Length, stalls before or during the body, reset or close
   mid-way, held open after the response.  :data:`BEHAVIOURS` names the presets; the reference server
@@ -20,14 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
-import struct
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from reference_servers.base import ReferenceServer, drain, drain_and_close
 from reference_servers.errors import IncompleteError, ProtocolError
+from reference_servers.faults import Hold, Pacing, Pause, Reset, Step, Write, reset_stream
 
 from . import wire
 
@@ -54,30 +55,8 @@ __all__ = [
 FOREVER = 3600.0
 
 
-@dataclass(frozen=True)
-class Write:
-    """Write ``data`` and wait until it is handed to the kernel."""
-    data: bytes
-
-
-@dataclass(frozen=True)
-class Pause:
-    """Stay silent for ``seconds`` (the connection stays open)."""
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Reset:
-    """Abort the connection with RST (SO_LINGER {1, 0}); ends the action list."""
-
-
-@dataclass(frozen=True)
-class Hold:
-    """Keep the connection open for ``seconds`` after the last write, without writing, then close."""
-    seconds: float
-
-
-Action = Write | Pause | Reset | Hold
+#: what a peer does on one connection: the shared steps of :mod:`reference_servers.faults`
+Action = Step
 
 
 async def play(actions: Sequence[Action], reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
@@ -110,13 +89,8 @@ async def _wait_eof(reader: asyncio.StreamReader, seconds: float) -> None:
                 return
 
 
-def reset(writer: asyncio.StreamWriter) -> None:
-    """Close with RST: SO_LINGER {on, 0}, then abort the transport."""
-    sock = writer.get_extra_info("socket")
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    writer.transport.abort()
+#: close with RST: ``SO_LINGER`` {on, 0}, then abort the transport (the shared one)
+reset = reset_stream
 
 
 # ---------------------------------------------------------------------------------------------- behaviours
@@ -189,20 +163,12 @@ class Behaviour:
 
     def _pieces(self, data: bytes, head_len: int) -> list[Action]:
         if self.split == "trickle":
-            cuts = list(range(1, len(data)))
+            cuts = range(1, len(data))
         elif self.split == "boundaries":
-            cuts = sorted({c for c in _boundaries(data[:head_len]) + [head_len, head_len + (len(data) - head_len) // 2]
-                           if 0 < c < len(data)})
+            cuts = [*_boundaries(data[:head_len]), head_len, head_len + (len(data) - head_len) // 2]
         else:
             return [Write(data)] if data else []
-        out: list[Action] = []
-        prev = 0
-        for cut in cuts + [len(data)]:
-            if prev:
-                out.append(Pause(self.gap))
-            out.append(Write(data[prev:cut]))
-            prev = cut
-        return out
+        return Pacing(cuts=tuple(cuts), gap=self.gap).steps(data)
 
 
 def _boundaries(head: bytes) -> list[int]:

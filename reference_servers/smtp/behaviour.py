@@ -10,18 +10,19 @@ A :class:`Behaviour` has two parts:
   (``"stall"``, ``"reset"``, ``"close"``) come out of the session as a
   :class:`~reference_servers.smtp.session.Closed` event and the pump performs them.
 * pacing: ``greeting_delay``, ``reply_delay``, ``split_pause``, ``fragment``: applied to the octets on
-  their way out by :class:`ShapedWriter`, never seen by the session.
+  their way out by :class:`ShapedWriter`, never seen by the session.  These are the shared stream faults
+  of :mod:`reference_servers.faults` under SMTP's names (``reply_delay`` is ``delay`` before every
+  reply, ``fragment_gap`` is ``gap``); the cutting is the shared :func:`~reference_servers.faults.fragments`
+  and a reset is the shared :func:`~reference_servers.faults.reset_stream`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
-import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from reference_servers.faults import fragments, reset_stream
 from reference_servers.smtp.session import CLOSE, RESET, STALL
 
 __all__ = ["CLOSE", "RESET", "STALL", "Behaviour", "ShapedWriter", "abort_with_reset", "pieces"]
@@ -71,8 +72,7 @@ def pieces(data: bytes, b: Behaviour) -> tuple[list[bytes], float]:
         lines = data.split(b"\r\n")
         cut = len(lines[0]) + 2 + len(lines[1]) // 2 if len(lines) > 2 and lines[1] else max(1, len(lines[0]) // 2)
         parts = [data[:cut], data[cut:]]
-    if b.fragment > 0:
-        parts = [p[i: i + b.fragment] for p in parts for i in range(0, len(p), b.fragment)]
+    parts = fragments(parts, b.fragment)
     gap = b.split_pause if b.split_pause > 0 and b.fragment <= 0 else b.fragment_gap
     return parts, gap
 
@@ -123,10 +123,5 @@ class ShapedWriter:
         return ahead
 
 
-def abort_with_reset(writer: asyncio.StreamWriter) -> None:
-    """Close the connection with RST instead of FIN (SO_LINGER 0, then abort)."""
-    sock = writer.get_extra_info("socket")
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    writer.transport.abort()
+#: close the connection with RST instead of FIN (``SO_LINGER`` 0, then abort): the shared one
+abort_with_reset = reset_stream
