@@ -33,22 +33,22 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import html
 import logging
-import mimetypes
 import os
 import re
 import stat
 import threading
 import time
-import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reference_servers.base import ReferenceServer, drain_and_close
 from reference_servers.errors import IncompleteError
 
 from . import wire
+from .docroot import DocumentRoot, Refused, guess_type, listing, read_file
 from .peer import BEHAVIOURS, Behaviour, play
 
 log = logging.getLogger("reference_servers.http")
@@ -61,6 +61,17 @@ MAX_RECORDED = 1024
 MAX_RECORDED_BODY = 64 * 1024
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 _ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*(.*)$")
+#: what asyncio asks of each recv() here (it asks 256 KiB; this server reads at most 64 KiB at a time): a
+#: 256 KiB buffer is above the malloc mmap threshold standalone servers fix (reference_servers.memory), so
+#: every recv() would cost an mmap, page faults and a munmap (measured: a fifth of the CPU per request)
+_RECV_SIZE = 65536
+_NORMAL = Behaviour()
+
+
+def _delivers_plainly(behaviour: Behaviour) -> bool:
+    """True when ``behaviour`` sends a response as one write and closes politely (the ``normal`` preset,
+    whatever its name and ``gap``, which only separates pieces)."""
+    return replace(behaviour, name=_NORMAL.name, gap=_NORMAL.gap) == _NORMAL
 
 
 @dataclass
@@ -122,9 +133,8 @@ class HttpServer(ReferenceServer):
                  behaviour: Behaviour | str | None = None, linger: float = 2.0) -> None:
         super().__init__(host, port, transports=transports, idle_timeout=idle_timeout)
         self.root = Path(root)
-        if not self.root.is_dir():
-            raise NotADirectoryError(f"document root {root!s} is not a directory")
-        self.real_root = os.path.realpath(self.root)
+        self.docroot = DocumentRoot(root)
+        self.real_root = self.docroot.real_root
         self.header_timeout = header_timeout
         self.limits = limits
         self.max_body = max_body
@@ -141,9 +151,12 @@ class HttpServer(ReferenceServer):
         #: the most recent exchanges (bounded: a long-running server keeps no per-request state for ever)
         self.exchanges: collections.deque[RecordedExchange] = collections.deque(maxlen=MAX_RECORDED)
         self._lock = threading.Lock()
+        self._plain: tuple[Behaviour | None, bool] = (None, False)  # (behaviour, _delivers_plainly(behaviour))
 
     # ------------------------------------------------------------------ session
     async def handle_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if getattr(writer.transport, "max_size", 0) > _RECV_SIZE:
+            writer.transport.max_size = _RECV_SIZE  # asyncio's selector transport: bytes asked of each recv()
         exchange = RecordedExchange(None, b"", b"", None)
         with self._lock:
             self.exchanges.append(exchange)
@@ -178,7 +191,8 @@ class HttpServer(ReferenceServer):
                 exchange.raw = buf
                 return None, b""
             try:
-                data = await asyncio.wait_for(reader.read(65536), left)
+                async with asyncio.timeout(left):  # a timer, not wait_for's task per read
+                    data = await reader.read(65536)
             except TimeoutError:
                 exchange.raw = buf
                 log.debug("client idle while sending its head; closing")
@@ -229,7 +243,8 @@ class HttpServer(ReferenceServer):
         Returns ``None`` when the client closes first.  Each wait is bounded by ``idle_timeout``."""
         body = bytearray(rest[:length])
         while len(body) < length:
-            data = await asyncio.wait_for(reader.read(min(65536, length - len(body))), self.idle_timeout)
+            async with asyncio.timeout(self.idle_timeout):
+                data = await reader.read(min(65536, length - len(body)))
             if not data:
                 return None
             body += data
@@ -253,25 +268,10 @@ class HttpServer(ReferenceServer):
             return self._redirect(head, code, location)
         if path in self.fault_paths:
             raise _Fault(f"fault path {path}")
-        raw = urllib.parse.unquote_to_bytes(path)
-        if b"\0" in raw:
-            return self._error(400, "NUL in the Request-URI")
-        segments = os.fsdecode(raw).split("/")
-        if any(seg == ".." for seg in segments) or ".." in path.split("/"):
-            return self._error(403, "'..' path segments are not allowed")
-        if any(seg.startswith(".") and seg != "." for seg in segments):
-            return self._error(403, "hidden files are not served")
-        parts = [seg for seg in segments if seg not in ("", ".")]
-        fs_path = os.path.join(self.real_root, *parts)
-        real = os.path.realpath(fs_path)
-        if os.path.commonpath([real, self.real_root]) != self.real_root:
-            return self._error(403, "the path resolves outside the document root")
         try:
-            st = os.stat(real)
-        except (FileNotFoundError, NotADirectoryError):
-            return self._error(404, f"{urllib.parse.unquote(path)} was not found on this server")
-        except PermissionError:
-            return self._error(403, "access to this resource is forbidden")
+            real, st = self.docroot.locate(path)
+        except Refused as exc:
+            return self._error(exc.status, exc.explanation)
         if stat.S_ISDIR(st.st_mode):
             if not path.endswith("/"):
                 return self._redirect(head, 301, path + "/")
@@ -279,12 +279,11 @@ class HttpServer(ReferenceServer):
             if os.path.isfile(index):
                 real, st = index, os.stat(index)
             else:
-                return self._listing(path, real, st)
+                return self._listing(path, real)
         if not stat.S_ISREG(st.st_mode):
             return self._error(403, "not a regular file")
         try:
-            with open(real, "rb") as fh:
-                body = fh.read()
+            body = read_file(real, st.st_size)
         except PermissionError:
             return self._error(403, "access to this resource is forbidden")
         return self._file_response(head, real, st.st_mtime, body)
@@ -297,28 +296,18 @@ class HttpServer(ReferenceServer):
             ims = wire.parse_http_date(ims_text.split(";")[0]) if ims_text else None
             if ims is not None and ims <= now and int(last_modified) <= ims:
                 return Response(304, self._base_headers(now))  # no entity headers (HTTP10-COND-6)
-        ctype, encoding = mimetypes.guess_type(real)
+        ctype, encoding = guess_type(real)
         headers = self._base_headers(now) + [("Content-Type", ctype or "application/octet-stream")]
         if encoding:
             headers.append(("Content-Encoding", {"gzip": "x-gzip", "compress": "x-compress"}.get(encoding, encoding)))
         headers += [("Content-Length", str(len(body))), ("Last-Modified", wire.format_http_date(last_modified))]
         return Response(200, headers, body)
 
-    def _listing(self, path: str, real: str, st: os.stat_result) -> Response:
+    def _listing(self, path: str, real: str) -> Response:
         try:
-            names = sorted(os.listdir(real))
+            body = listing(path, real)
         except PermissionError:
             return self._error(403, "this directory cannot be listed")
-        items = []
-        for name in names:
-            if name.startswith("."):
-                continue
-            slash = "/" if os.path.isdir(os.path.join(real, name)) else ""
-            href = urllib.parse.quote(name + slash)
-            items.append(f'<li><a href="{href}">{html.escape(name + slash)}</a></li>')
-        title = html.escape(urllib.parse.unquote(path))
-        body = (f"<html><head><title>Index of {title}</title></head><body><h1>Index of {title}</h1>"
-                f"<ul>{''.join(items)}</ul></body></html>\n").encode()
         headers = self._base_headers() + [("Content-Type", "text/html; charset=utf-8"),
                                           ("Content-Length", str(len(body)))]
         return Response(200, headers, body)
@@ -356,13 +345,36 @@ class HttpServer(ReferenceServer):
                     writer: asyncio.StreamWriter) -> None:
         with_body = not (head is not None and head.method == "HEAD") and response.status != 304
         body = response.body if with_body else b""
+        behaviour = self.behaviour
         if head is not None and head.simple:
-            actions = self.behaviour.actions(b"", body)  # Simple-Response: the body alone (§6)
+            raw_head = b""  # Simple-Response: the body alone (§6)
         else:
-            headers = self.behaviour.adjust_headers(response.headers, len(response.body))
-            raw_head = wire.format_response(response.status, headers)
-            actions = self.behaviour.actions(raw_head, body)
-        await play(actions, reader, writer, self.linger, self.idle_timeout)
+            raw_head = wire.format_response(response.status, behaviour.adjust_headers(response.headers,
+                                                                                        len(response.body)))
+        if self._plain[0] is not behaviour:
+            self._plain = (behaviour, _delivers_plainly(behaviour))
+        if self._plain[1]:
+            await self._deliver(raw_head + body, reader, writer)
+        else:
+            await play(behaviour.actions(raw_head, body), reader, writer, self.linger, self.idle_timeout)
+
+    async def _deliver(self, data: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """What :func:`~reference_servers.http.peer.play` does with the one write of a plain behaviour,
+        with one timer per wait instead of a task: write ``data``; a peer that reads none of it for
+        ``idle_timeout`` seconds ends the session (TimeoutError); then FIN, and discard what the peer
+        still sends for at most ``linger`` seconds, or until it closes (NET-TCP-9)."""
+        if data:
+            writer.write(data)
+            async with asyncio.timeout(self.idle_timeout):
+                await writer.drain()
+        with contextlib.suppress(ConnectionError, OSError):
+            if writer.can_write_eof():
+                writer.write_eof()
+        if self.linger > 0:
+            with contextlib.suppress(ConnectionError, OSError, TimeoutError, asyncio.IncompleteReadError):
+                async with asyncio.timeout(self.linger):
+                    while await reader.read(65536):
+                        pass
 
     async def _send_error(self, status: int, explanation: str, reader: asyncio.StreamReader,
                           writer: asyncio.StreamWriter) -> None:

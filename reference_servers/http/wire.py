@@ -74,6 +74,9 @@ RFC1123_DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|A
 # token = 1*<any CHAR except CTLs or tspecials> (§2.2)
 _TSPECIALS = set(b'()<>@,;:\\"/[]?={} \t')
 _TOKEN_CHARS = frozenset(c for c in range(33, 127) if c not in _TSPECIALS)
+_TOKEN_BYTES = bytes(sorted(_TOKEN_CHARS))
+# CTLs other than HT (§2.2), which a request line must not hold
+_REQUEST_LINE_CTL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 _VERSION = re.compile(rb"^HTTP/(\d+)\.(\d+)$")
 # tolerant Status-Line: HTTP/d.d, one or more SP/HT, 3 digits, then optional whitespace and reason
 _STATUS_LINE = re.compile(rb"^HTTP/(\d+)\.(\d+)[ \t]+(\d{3})(?:[ \t]+([^\r\n]*)|[ \t]*)$")
@@ -81,7 +84,7 @@ _STATUS_PREFIX = b"HTTP/"
 
 
 def _is_token(value: bytes) -> bool:
-    return bool(value) and all(c in _TOKEN_CHARS for c in value)
+    return bool(value) and not value.translate(None, _TOKEN_BYTES)  # nothing left once token chars are deleted
 
 
 # ---------------------------------------------------------------------------------------------- headers
@@ -248,7 +251,7 @@ def parse_request_head(buf: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Req
 
 
 def _split_request_line(line: bytes) -> tuple[str, str, tuple[int, int] | None]:
-    if any(c < 32 and c != 9 or c == 127 for c in line):
+    if _REQUEST_LINE_CTL.search(line):
         raise RequestError(f"control character in the request line {line!r}")
     parts = line.split()  # any run of SP/HT (App. B); the line holds no other whitespace controls now
     if len(parts) == 2:
@@ -428,15 +431,13 @@ def response_body_length(request_method: str, head: ResponseHead) -> int | None:
     return int(lengths.pop())
 
 
+_REASONS = {s.value: s.phrase for s in HTTPStatus} | {302: "Moved Temporarily", 505: "HTTP Version Not Supported"}
+
+
 def reason_phrase(status: int) -> str:
-    """Standard Reason-Phrase for ``status`` (RFC 1945 §6.1.1 wording where it exists)."""
-    special = {302: "Moved Temporarily", 505: "HTTP Version Not Supported"}
-    if status in special:
-        return special[status]
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Unknown"
+    """Standard Reason-Phrase for ``status`` (RFC 1945 §6.1.1 wording where it exists), ``Unknown`` for a
+    code :class:`http.HTTPStatus` does not name."""
+    return _REASONS.get(status, "Unknown")
 
 
 def format_status_line(status: int, reason: str | None = None, version: str = "HTTP/1.0") -> bytes:
@@ -507,9 +508,26 @@ def parse_http_date(text: str) -> float | None:
         return None
 
 
+_DATES: dict[int, str] = {}  # whole second -> its rfc1123-date; a server formats the same few seconds again and again
+
+
 def format_http_date(timestamp: float | None = None) -> str:
-    """rfc1123-date in GMT for Unix seconds ``timestamp`` (default now), §3.3 (HTTP10-HDR-2)."""
-    return email.utils.formatdate(time.time() if timestamp is None else timestamp, usegmt=True)
+    """rfc1123-date in GMT for Unix seconds ``timestamp`` (default now), §3.3 (HTTP10-HDR-2).
+
+    Raises:
+        OverflowError, ValueError, OSError: ``timestamp`` out of the platform's range (as
+            :func:`email.utils.formatdate`).
+    """
+    ts = time.time() if timestamp is None else timestamp
+    # formatdate rounds to the microsecond: below .999999 of a second the result is that of the whole second
+    if 0 <= ts < 1e11 and ts - (second := int(ts)) < 0.999999:
+        text = _DATES.get(second)
+        if text is None:
+            if len(_DATES) >= 64:
+                _DATES.clear()
+            text = _DATES[second] = email.utils.formatdate(second, usegmt=True)
+        return text
+    return email.utils.formatdate(ts, usegmt=True)
 
 
 def is_rfc1123_date(text: str) -> bool:
