@@ -31,6 +31,8 @@ log = logging.getLogger("reference_servers")
 
 #: Largest UDP payload over IPv4 (65,535 - 20 - 8 octets), RFC 768 "Fields" (NET-UDP-5).
 MAX_DATAGRAM = 65_507
+#: bytes a session asks of each recv() (every reference reads at most 64 KiB at a time)
+RECV_SIZE = 65_536
 
 
 class ReferenceServer:
@@ -267,6 +269,8 @@ class ReferenceServer:
         task = asyncio.current_task()
         assert task is not None
         self._sessions.add(task)
+        if getattr(writer.transport, "max_size", 0) > RECV_SIZE:  # asyncio's selector transport: bytes asked
+            writer.transport.max_size = RECV_SIZE  # of each recv(); 256 KiB would be mmap'd (memory.py)
         sock = writer.get_extra_info("socket")
         if sock is not None:
             with contextlib.suppress(OSError):

@@ -6,7 +6,8 @@ two remedies, both cheap:
 
 * garbage cycles that sessions ended by timeouts leave behind (exception, traceback, frames, buffers): an
   idle server allocates nothing, so the cyclic collector never runs; :func:`collect_when_idle` runs it
-  once, one second after the last session ended;
+  once, one second after the last session ended, then gives free heap memory back (:func:`trim`: the HTTP
+  reference kept 33 MiB after a soak that started it at 26 without it, 27 MiB with it);
 * glibc's dynamic malloc thresholds, which rise to 32 MiB once a large buffer is freed, after which what
   a burst of sessions freed stays in the allocator's arenas for good; :func:`steady_malloc` fixes them
   at 128 KiB (process-wide; nothing on other C libraries).
@@ -50,5 +51,15 @@ def collect_when_idle(server, delay: float = 1.0) -> None:
         server._collect_pending = False
         if not server._sessions:
             gc.collect()
+            trim()
 
     asyncio.get_running_loop().call_later(delay, collect)
+
+
+def trim() -> None:
+    """Give the free memory at the top of glibc's heaps back to the system (``malloc_trim(0)``; nothing on
+    other C libraries)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

@@ -56,15 +56,15 @@ log = logging.getLogger("reference_servers.http")
 __all__ = ["SERVER_HEADER", "HttpServer", "RecordedExchange", "Response"]
 
 SERVER_HEADER = "netconformance-http/0.1"
-#: exchanges the server remembers, and body octets kept of each (the rest is served, not remembered)
+#: exchanges the server remembers, and body octets kept of each (the rest is served, not remembered);
+#: beyond the newest RECENT_FULL, an exchange keeps RECORDED_OLD octets of its raw head and of its body, so
+#: the whole history stays under ~3 MiB however large the requests were
 MAX_RECORDED = 1024
 MAX_RECORDED_BODY = 64 * 1024
+RECENT_FULL = 16
+RECORDED_OLD = 512
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 _ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*(.*)$")
-#: what asyncio asks of each recv() here (it asks 256 KiB; this server reads at most 64 KiB at a time): a
-#: 256 KiB buffer is above the malloc mmap threshold standalone servers fix (reference_servers.memory), so
-#: every recv() would cost an mmap, page faults and a munmap (measured: a fifth of the CPU per request)
-_RECV_SIZE = 65536
 _NORMAL = Behaviour()
 
 
@@ -155,11 +155,12 @@ class HttpServer(ReferenceServer):
 
     # ------------------------------------------------------------------ session
     async def handle_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if getattr(writer.transport, "max_size", 0) > _RECV_SIZE:
-            writer.transport.max_size = _RECV_SIZE  # asyncio's selector transport: bytes asked of each recv()
         exchange = RecordedExchange(None, b"", b"", None)
         with self._lock:
             self.exchanges.append(exchange)
+            if len(self.exchanges) > RECENT_FULL:
+                older = self.exchanges[-RECENT_FULL - 1]
+                older.raw, older.body = older.raw[:RECORDED_OLD], older.body[:RECORDED_OLD]
         head, rest = await self._read_head(reader, writer, exchange)
         if head is None:
             return
