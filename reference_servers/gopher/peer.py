@@ -224,7 +224,6 @@ class ScriptedPeer(ReferenceServer):
         self.requests: list[bytes] = []
         self.connections = 0
         self._lock = threading.Lock()
-        self.request_seen = threading.Event()
 
     async def handle_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with self._lock:
@@ -237,7 +236,6 @@ class ScriptedPeer(ReferenceServer):
                 return
             with self._lock:
                 self.requests.append(raw)
-            self.request_seen.set()
             selector = request.selector
         body = self.responses.get(selector, self.default)
         if body is None:
@@ -249,10 +247,6 @@ class ScriptedPeer(ReferenceServer):
         except PeerAbort:
             return
         await drain_and_close(reader, writer, linger=0.5)
-
-    def wait_request(self, timeout: float) -> bool:
-        """Block until a request line arrived (True) or ``timeout`` seconds passed (False)."""
-        return self.request_seen.wait(timeout)
 
 
 # --------------------------------------------------------------------------- sample content
