@@ -60,9 +60,9 @@ CLIENTS: dict[str, tuple[str, str, tuple[set[str], set[str]]]] = {
     **{f"{p}-errors-are-success": (p, f"{BROKEN / (p + '_client.py')} {CLIENT_ARGS} --bug errors-are-success",
                                    ({f"{p}-client-raw-reset-mid-reply"}, set()))
        for p in ("echo", "daytime", "time")},
-    "gopher-one-recv": ("gopher", f"{BROKEN / 'gopher_client_one_recv.py'} --timeout {{timeout}} {{url}}",
+    "gopher-one-recv": ("gopher", f"{BROKEN / 'gopher_client.py'} --timeout {{timeout}} {{url}} --bug one-recv",
                         ({"gopher-client-raw-one-byte-segments"}, {"gopher-client-raw-reset-mid-reply"})),
-    "gopher-reset-ok": ("gopher", f"{BROKEN / 'gopher_client_reset_ok.py'} --timeout {{timeout}} {{url}}",
+    "gopher-reset-ok": ("gopher", f"{BROKEN / 'gopher_client.py'} --timeout {{timeout}} {{url}} --bug reset-ok",
                         ({"gopher-client-raw-reset-mid-reply"}, set())),
     "smtp-one-recv-reply": ("smtp", f"{BROKEN / 'smtp_client_one_recv_reply.py'} {SMTP_ARGS}",
                             ({"smtp-client-raw-one-byte-segments"}, {"smtp-client-raw-reset-mid-reply"})),
