@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 
 from conformance.grade.confine import JAIL_UID
-from netconformance_fixtures.killdomain import cgroup_members, marked, stop_and_kill
+from netconformance_fixtures.killdomain import OWNER_TAG, cgroup_members, marked, stop_and_kill
 
 MARK_VAR = "NETCONFORMANCE_GRADE_MARK"
 _V2 = Path("/sys/fs/cgroup")
@@ -77,7 +77,7 @@ class Sandbox:
         self.cgroup: Path | None = None
         root = _cgroup_root()
         if root is not None:
-            path = root / f"netconformance-grade-{self.mark}"
+            path = root / f"netconformance-grade-{OWNER_TAG}{os.getpid()}-{self.mark}"  # sweep_empty spares it
             try:
                 path.mkdir()
                 (path / "pids.max").write_text(str(max_processes))
