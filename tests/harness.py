@@ -14,6 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "conformance" / "scenarios"
 BROKEN = ROOT / "tests" / "broken"
 PY = sys.executable
+#: how a ``cmd:`` target that imports only the standard library is started: without site (and so without the
+#: editable install's import finder) and the user's environment, about a fifth of an interpreter start
+BARE_PYTHON = "{python} -I -S"
+#: workers for a scenario run whose time is mostly waiting on timers (a client's own wait limits, a peer that
+#: stalls); each costs about a second of CPU to start, so runs of a few quick scenarios stay serial
+WAITING_WORKERS = 4
 
 
 def run_scenarios(args: list[str], *, timeout: float = 900, files: list[str] | None = None, workers: int = 0) -> dict:
@@ -82,7 +88,8 @@ def run_verdict(args: list[str], expected_failed, *, files: list[str], timeout: 
     report["_rerun"], report["_first"] = sorted(differ), ""
     if not differ:
         return report
-    again = run_scenarios([*args, *selector(differ)], files=files, timeout=timeout, **kw)
+    # alone means serially: a few scenarios, none contending with another for the target or the CPU
+    again = run_scenarios([*args, *selector(differ)], files=files, timeout=timeout, **{**kw, "workers": 0})
     report["_first"] = describe(report)
     report["results"] = [r for r in report["results"] if r["scenario"] not in differ] + \
                         [r for r in again["results"] if r["scenario"] in differ]
@@ -116,7 +123,7 @@ def run_correct(args: list[str], program: Path, *, files: list[str], timeout: fl
     differ = graded(report, "fail") | (graded(report, "warning") ^ declared) | with_outcome(report, "error")
     report["_rerun"], report["_first"] = sorted(differ), ""
     if differ:
-        again = run_scenarios([*args, *selector(differ)], files=files, timeout=timeout, **kw)
+        again = run_scenarios([*args, *selector(differ)], files=files, timeout=timeout, **{**kw, "workers": 0})
         report["_first"] = describe(report)
         report["results"] = [r for r in report["results"] if r["scenario"] not in differ] + \
                             [r for r in again["results"] if r["scenario"] in differ]

@@ -89,7 +89,8 @@ def test_verdict(case):
     if case == "twisted-time" and not _available("faketime"):
         expected_failures = expected_failures - {"time-clock-past-2038", "time-clock-past-2036-wrap"}
     # the default T (0.5 s), as in the README: socat gives up 0.5 s after its input ends
-    report = run_verdict([*args, "--client-timeout", "4", "--conformance-timeout", "0.5"], expected_failures, files=[module])
+    report = run_verdict([*args, "--client-timeout", "4", "--conformance-timeout", "0.5"], expected_failures, files=[module],
+                         workers=2)
     detail = describe(report) + f"\nrun twice: {report['_rerun']}\n{report['_first']}"
     assert not with_outcome(report, "error"), detail
     races = RACES.get(case, set())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import assert_correct, run_correct
+from harness import BARE_PYTHON, WAITING_WORKERS, assert_correct, run_correct
 
 HERE = Path(__file__).resolve().parent
 
@@ -31,7 +31,7 @@ def test_correct_gopher_server(program):
 
 @pytest.mark.parametrize("program", list(CLIENTS))
 def test_correct_gopher_client(program):
-    cmd = f"{{python}} {HERE / program} {CLIENTS[program]}"
+    cmd = f"{BARE_PYTHON} {HERE / program} {CLIENTS[program]}"
     report = run_correct(["--client", f"gopher=name={program[:-3]},cmd:{cmd}", "--client-timeout", "14"],
-                         HERE / program, files=["test_gopher_client.py"], workers=2)
+                         HERE / program, files=["test_gopher_client.py"], workers=WAITING_WORKERS)
     assert_correct(report)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import assert_correct, run_correct
+from harness import BARE_PYTHON, WAITING_WORKERS, assert_correct, run_correct
 
 HERE = Path(__file__).resolve().parent
 
@@ -37,7 +37,7 @@ def test_correct_http_server(program):
 @pytest.mark.parametrize("program", list(CLIENTS))
 def test_correct_http_client(program):
     args, limit = CLIENTS[program]
-    cmd = f"{{python}} {HERE / program} {args}"
+    cmd = f"{BARE_PYTHON} {HERE / program} {args}"
     report = run_correct(["--client", f"http=name={program[:-3]},cmd:{cmd}", "--client-timeout", limit],
-                         HERE / program, files=["test_http_client.py"], workers=2)
+                         HERE / program, files=["test_http_client.py"], workers=WAITING_WORKERS)
     assert_correct(report)

@@ -6,7 +6,7 @@ smtplib with fixes and 10 s timeouts).  Any warning they get is declared in thei
 from __future__ import annotations
 
 import pytest
-from harness import ROOT, assert_correct, run_correct
+from harness import BARE_PYTHON, ROOT, WAITING_WORKERS, assert_correct, run_correct
 
 CORRECT = ROOT / "tests" / "correct"
 SERVERS = {
@@ -27,7 +27,8 @@ def test_correct_program(role, program, args):
     if "aiosmtpd" in program:
         pytest.importorskip("aiosmtpd")
     path = CORRECT / program
-    spec = f"smtp=name={program[:-3]},cmd:{{python}} {path} {args}"
+    python = "{python}" if "aiosmtpd" in program else BARE_PYTHON  # the others use the standard library only
+    spec = f"smtp=name={program[:-3]},cmd:{python} {path} {args}"
     report = run_correct([f"--{role}", spec, "--protocol", "smtp", "--client-timeout", "14"], path,
-                         files=[f"test_smtp_{role}.py"], workers=2, timeout=300)
+                         files=[f"test_smtp_{role}.py"], workers=WAITING_WORKERS if role == "client" else 2, timeout=300)
     assert_correct(report)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import assert_correct, run_correct
+from harness import BARE_PYTHON, WAITING_WORKERS, assert_correct, run_correct
 
 HERE = Path(__file__).resolve().parent
 
@@ -42,7 +42,7 @@ CLIENTS = {
 
 def _spec(program: str, args: str) -> str:
     protocol = program.split("_", 1)[0]
-    return f"{protocol}=name={program[:-3]},cmd:{{python}} {HERE / program} {args}"
+    return f"{protocol}=name={program[:-3]},cmd:{BARE_PYTHON} {HERE / program} {args}"
 
 
 @pytest.mark.timeout(600)
@@ -59,5 +59,6 @@ def test_correct_socket_server(program):
 def test_correct_socket_client(program):
     protocol = program.split("_", 1)[0]
     report = run_correct(["--protocol", protocol, "--client", _spec(program, CLIENTS[program]),
-                          "--client-timeout", "14"], HERE / program, files=[f"test_{protocol}_client.py"], workers=2)
+                          "--client-timeout", "14"], HERE / program, files=[f"test_{protocol}_client.py"],
+                         workers=WAITING_WORKERS)
     assert_correct(report)

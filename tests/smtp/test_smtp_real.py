@@ -88,7 +88,8 @@ def test_recorded_verdicts(role, spec, expected):
         pytest.importorskip("aiosmtplib", reason="aiosmtplib (pip) is not installed")
     if spec == "npm":
         spec = node_smtp_server()
-    report = run_verdict([f"--{role}", spec, "--protocol", "smtp"], expected, files=[f"test_smtp_{role}.py"], timeout=280)
+    report = run_verdict([f"--{role}", spec, "--protocol", "smtp"], expected, files=[f"test_smtp_{role}.py"], timeout=280,
+                         workers=2)
     failed = {r["scenario"]: r for r in report["results"] if r["outcome"] == "failed"}
     errors = [r for r in report["results"] if r["outcome"] == "error"]
     assert not errors, describe(report)
