@@ -17,9 +17,12 @@ Also here: :class:`Accepted` (what the server took responsibility for) and :func
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import mailbox
+import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,10 +63,24 @@ def received_field(*, helo: str | None, ip: str, domain: str, esmtp: bool, msg_i
     the client's address literal, ``by`` the server's ``domain``, ``with`` ESMTP or SMTP, ``id``, a ``for``
     clause when there is exactly one recipient, and the date (local time, RFC 5322 format)."""
     proto = "ESMTP" if esmtp else "SMTP"
-    date = email.utils.format_datetime(email.utils.localtime())
+    date = _date_now()
     clause = f"\r\n\tfor <{envelope.recipients[0]}>" if len(envelope.recipients) == 1 else ""
     return (f"Received: from {helo} ([{ip}])\r\n\tby {domain} (netconformance) "
             f"with {proto} id {msg_id}{clause};\r\n\t{date}")
+
+
+_date_cache: tuple[int, str] = (0, "")
+
+
+def _date_now() -> str:
+    """The current local time in RFC 5322 format, computed once per second (the format's resolution)."""
+    global _date_cache
+    now = int(time.time())
+    second, text = _date_cache
+    if second != now:
+        text = email.utils.format_datetime(datetime.datetime.fromtimestamp(now, datetime.UTC).astimezone())
+        _date_cache = (now, text)
+    return text
 
 
 def trace_headers(envelope: Envelope, recipient: str, received: str) -> bytes:
@@ -77,19 +94,31 @@ def trace_headers(envelope: Envelope, recipient: str, received: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("ascii", "replace")
 
 
+class _Maildir(mailbox.Maildir):
+    """:class:`mailbox.Maildir` whose ``add`` may run in several threads at once: only the choice of the
+    unique ``tmp/`` name (a class-wide counter) is serialized; writing, ``fsync`` and the link into
+    ``new/`` run in parallel."""
+
+    _names = threading.Lock()
+
+    def _create_tmp(self):
+        with self._names:
+            return super()._create_tmp()
+
+
 class MaildirDelivery:
     """Deliver into the Maildir at ``path`` (created with ``cur``, ``new`` and ``tmp`` if missing).
 
-    ``fail`` (bool) simulates a storage failure for fault-injection scenarios (SMTP-TXN-12).  Thread-safe.
+    ``fail`` (bool) simulates a storage failure for fault-injection scenarios (SMTP-TXN-12).  Thread-safe:
+    several messages may be stored at once (each copy is written and ``fsync``-ed under its own name).
     """
 
     def __init__(self, path: str | Path, *, fail: bool = False) -> None:
         self.path = Path(path)
         for sub in ("tmp", "new", "cur"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
-        self.box = mailbox.Maildir(str(self.path), factory=None, create=True)
+        self.box = _Maildir(str(self.path), factory=None, create=True)
         self.fail = fail
-        self._lock = threading.Lock()
 
     def deliver(self, envelope: Envelope, content: bytes, received: str) -> list[Delivered]:
         """Store one copy per recipient of ``content`` (CRLF line endings, as received after 354).
@@ -99,18 +128,17 @@ class MaildirDelivery:
         """
         body = content.replace(b"\r\n", b"\n")
         done: list[Delivered] = []
-        with self._lock:
-            try:
-                if self.fail:
-                    raise OSError("storage failure (simulated)")
-                for rcpt in envelope.recipients:
-                    key = self.box.add(trace_headers(envelope, rcpt, received) + body)
-                    done.append(Delivered(rcpt, key, self.path / "new" / key))
-            except OSError as exc:
-                for d in done:
-                    try:
-                        self.box.remove(d.key)
-                    except (KeyError, OSError):
-                        pass
-                raise DeliveryError(f"cannot store the message in {self.path}: {exc}") from exc
+        try:
+            if self.fail:
+                raise OSError("storage failure (simulated)")
+            for rcpt in envelope.recipients:
+                key = self.box.add(trace_headers(envelope, rcpt, received) + body)
+                done.append(Delivered(rcpt, key, self.path / "new" / key))
+        except OSError as exc:
+            for d in done:
+                try:
+                    os.remove(d.path)
+                except OSError:
+                    pass
+            raise DeliveryError(f"cannot store the message in {self.path}: {exc}") from exc
         return done

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reference_servers.smtp.delivery import Accepted
+from reference_servers.smtp.delivery import Accepted, Envelope
 
 
 class _NeedData:
@@ -45,6 +45,20 @@ class DataStarted:
     command (before the 354 was sent, SMTP-PIPE-2)."""
 
     buffered: bool
+
+
+@dataclass(frozen=True)
+class Store:
+    """End-of-data of a message to accept, when the server stores it itself (``config.stores_later``): store
+    ``content`` (CRLF, un-stuffed) with its ``received`` trace field for ``envelope`` (``config.deliver``,
+    in a thread if need be), then call :meth:`SmtpSession.stored` before asking for the next event.  The 250
+    (queued as ``msg_id``) or the 451 comes only then: a message is acknowledged once stored (RFC 5321
+    §4.1.1.4, §6.1)."""
+
+    envelope: Envelope
+    content: bytes
+    received: str
+    msg_id: str
 
 
 @dataclass(frozen=True)

@@ -20,28 +20,40 @@ Its choices (documented for the scenarios):
   says ``421 4.3.2 <domain> ...`` to every open session (§3.8).
 
 Three layers, as aiosmtpd splits protocol, handler and controller: the sans-I/O state machine
-(:class:`~reference_servers.smtp.session.SmtpSession`, verbs in :mod:`.verbs`), this module's asyncio
-lifecycle (:class:`SmtpServer` and one :class:`SessionPump` per connection: read, feed, write, timeouts,
-shutdown notice), and the misbehaviours for client scenarios (:class:`Behaviour`, :mod:`.behaviour`).
+(:class:`~reference_servers.smtp.session.SmtpSession`, verbs in :mod:`.verbs`), the asyncio lifecycle
+(this module's :class:`SmtpServer`, with one :class:`SessionPump` per connection in :mod:`.pump`: read,
+feed, write, timeouts, shutdown notice), and the misbehaviours for client scenarios (:class:`Behaviour`,
+:mod:`.behaviour`).  Accepted messages are stored by a few threads (:data:`STORE_THREADS`), so the
+``fsync`` of one never stalls the other sessions; the 250 still comes only once the message is stored.
 Every session is recorded (:class:`SessionLog`, :mod:`.log`: timestamps of what arrived and what was sent)
-so a scenario can check what a client under test did.
+so a scenario can check what a client under test did; the server remembers the last :data:`REMEMBERED`
+sessions and messages within :data:`REMEMBERED_OCTETS` (:class:`~reference_servers.smtp.log.History`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
-import contextlib
+import concurrent.futures
 import itertools
 import time
 from pathlib import Path as FsPath
 
-from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.base import ReferenceServer
 from reference_servers.smtp import wire
-from reference_servers.smtp.behaviour import CLOSE, RESET, STALL, Behaviour, ShapedWriter, abort_with_reset
+from reference_servers.smtp.behaviour import CLOSE, RESET, STALL, Behaviour
 from reference_servers.smtp.delivery import Accepted, Delivered, DeliveryError, Envelope, MaildirDelivery
-from reference_servers.smtp.events import NEED_DATA, SEND_NOW, Closed, CommandTaken, DataStarted, Greeting, Message
-from reference_servers.smtp.log import LOG_COMMANDS, LOG_MESSAGES, LOG_OCTETS, CommandRecord, SessionLog
+from reference_servers.smtp.events import Store
+from reference_servers.smtp.log import (
+    LOG_COMMANDS,
+    LOG_MESSAGES,
+    LOG_OCTETS,
+    REMEMBERED,
+    REMEMBERED_OCTETS,
+    CommandRecord,
+    History,
+    SessionLog,
+)
+from reference_servers.smtp.pump import INBOX_LIMIT, SessionPump
 from reference_servers.smtp.session import (
     BATCHABLE,
     COMMAND_LINE_LIMIT,
@@ -53,14 +65,12 @@ from reference_servers.smtp.session import (
 
 __all__ = [  # the names scenarios, fixtures and tests import from here
     "BATCHABLE", "CLOSE", "COMMAND_LINE_LIMIT", "DEFAULT_MAX_SIZE", "INBOX_LIMIT", "LOG_COMMANDS", "LOG_MESSAGES",
-    "LOG_OCTETS", "REMEMBERED", "RESET", "STALL", "Accepted", "Behaviour", "CommandRecord", "SessionLog",
-    "SessionPump", "SmtpServer", "SmtpSession",
+    "LOG_OCTETS", "REMEMBERED", "REMEMBERED_OCTETS", "RESET", "STALL", "Accepted", "Behaviour", "CommandRecord",
+    "History", "SessionLog", "SessionPump", "SmtpServer", "SmtpSession",
 ]
 
-#: octets kept unread-by-the-session before the server stops reading the socket (back-pressure)
-INBOX_LIMIT = 4 * 2**20
-#: how many sessions and accepted messages the server remembers
-REMEMBERED = 1024
+#: threads storing accepted messages (each store is written and fsync-ed outside the event loop)
+STORE_THREADS = 4
 
 
 class SmtpServer(ReferenceServer):
@@ -111,11 +121,14 @@ class SmtpServer(ReferenceServer):
         self.max_recipients = max_recipients
         self.unknown_users = frozenset(u.lower() for u in unknown_users)
         self.behaviour = behaviour or Behaviour()
-        #: every session, in accept order
-        self.sessions: collections.deque[SessionLog] = collections.deque(maxlen=REMEMBERED)
-        #: every accepted message, in order
-        self.accepted: collections.deque[Accepted] = collections.deque(maxlen=REMEMBERED)
+        #: what is remembered of ended sessions and accepted messages (bounded in count and in octets)
+        self.history = History()
+        #: the sessions, in accept order (the last :data:`REMEMBERED`; see :class:`History`)
+        self.sessions = self.history.sessions
+        #: the accepted messages, in order (the last :data:`REMEMBERED`, within :data:`REMEMBERED_OCTETS`)
+        self.accepted = self.history.accepted
         self._open: set[SessionPump] = set()
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self.session_class: type[SmtpSession] = SmtpSession
         self.pump_class: type[SessionPump] = SessionPump
         self._ids = itertools.count(1)
@@ -147,6 +160,32 @@ class SmtpServer(ReferenceServer):
     def next_id(self) -> str:
         return f"{int(time.time()):X}.{next(self._ids):04X}"
 
+    @property
+    def stores_later(self) -> bool:
+        """True when messages go into a Maildir: the session then asks for the store with a :class:`Store`
+        event and the pump performs it in a thread (:meth:`store`), off the event loop."""
+        return self.maildir is not None
+
+    async def store(self, event: Store) -> tuple[Delivered, ...] | None:
+        """Perform a session's :class:`Store` (:meth:`deliver`) in a thread, or at once when no other session
+        is open (nobody to keep waiting: the hand-off would only add latency); ``None`` when it failed (451)."""
+        try:
+            if len(self._open) <= 1:
+                return self.deliver(event.envelope, event.content, event.received)
+            if self._pool is None:
+                self._pool = concurrent.futures.ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="smtp-store")
+            return await asyncio.get_running_loop().run_in_executor(
+                self._pool, self.deliver, event.envelope, event.content, event.received)
+        except DeliveryError:
+            return None
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop as :meth:`ReferenceServer.stop` (``timeout`` seconds), then let the store threads go."""
+        super().stop(timeout)
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False)  # a store in progress completes in its thread
+
     def deliver(self, envelope: Envelope, content: bytes, received: str) -> tuple[Delivered, ...]:
         """Store one accepted message (the session's storage hook): into the Maildir, if any.
 
@@ -166,200 +205,8 @@ class SmtpServer(ReferenceServer):
             await pump.run()
         finally:
             self._open.discard(pump)
+            self.history.ended(pump.log)
             pump.log.closed.set()
 
     async def on_shutdown(self) -> None:
         await asyncio.gather(*(p.shutdown_notice() for p in list(self._open)), return_exceptions=True)
-
-
-class _Closed(Exception):
-    """The session is over (a behaviour, a lost connection mid-data): send what is queued, then FIN."""
-
-
-class SessionPump:
-    """One connection: reads the socket, feeds the :class:`SmtpSession`, performs its events (writes with
-    the behaviour's pacing, records the :class:`SessionLog`), and bounds every wait by the idle timeout."""
-
-    def __init__(self, server: SmtpServer, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.server = server
-        self.reader = reader
-        self.writer = writer
-        self.behaviour = server.behaviour
-        peer = writer.get_extra_info("peername") or ("?", 0)
-        self.log = SessionLog((peer[0], peer[1]), time.monotonic())
-        server.sessions.append(self.log)
-        self.session = server.session_class(server, replies=self.behaviour.replies, peer_ip=peer[0])
-        self.inbox = bytearray()
-        self.inbox_event = asyncio.Event()
-        self.space_event = asyncio.Event()
-        self.eof = False
-        self.next_ahead = False  # the last write found client input already waiting
-        self.closing = False
-
-    # ------------------------------------------------------------------ reading
-    async def _read_socket(self) -> None:
-        """Read the socket into ``inbox``, recording arrival times; stop reading while the inbox is full."""
-        try:
-            while True:
-                while len(self.inbox) > INBOX_LIMIT:
-                    self.space_event.clear()
-                    await self.space_event.wait()
-                data = await self.reader.read(65536)
-                if not data:
-                    self.log.eof_at = time.monotonic()
-                    break
-                self.log.record("C", data)
-                self.inbox += data
-                self.inbox_event.set()
-        except (ConnectionError, OSError):
-            self.log.eof_at = time.monotonic()
-            self.log.end = self.log.end or "reset"
-        finally:
-            self.eof = True
-            self.inbox_event.set()
-
-    async def _more(self) -> bytes:
-        """The next octets from the client (``b""`` at EOF), waiting at most the idle timeout.
-
-        Raises:
-            TimeoutError: the client stayed silent for ``idle_timeout`` seconds.
-        """
-        while not self.inbox and not self.eof:
-            self.inbox_event.clear()
-            await asyncio.wait_for(self.inbox_event.wait(), self.server.idle_timeout)
-        data = bytes(self.inbox)
-        self.inbox.clear()
-        self.space_event.set()
-        return data
-
-    def _input_waiting(self) -> bool:
-        return bool(self.inbox) or self.session.input_waiting
-
-    async def _stop_reading(self) -> None:
-        self._reader_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._reader_task
-
-    # ------------------------------------------------------------------ writing
-    async def flush(self) -> None:
-        """Write the session's queued replies (with the behaviour's delays and fragmentation)."""
-        data = self.session.data_to_send()
-        if not data:
-            return
-        if await self.shaped.write(data):
-            self.next_ahead = True
-
-    # ------------------------------------------------------------------ the session
-    async def run(self) -> None:
-        self.shaped = ShapedWriter(self.writer, self.behaviour, self.log.record, self._input_waiting,
-                                   self.server.idle_timeout)
-        self._reader_task = asyncio.create_task(self._read_socket())
-        try:
-            await self._converse()
-            if self.log.end == "quit":
-                await self._stop_reading()
-                await drain_and_close(self.reader, self.writer, linger=0.5)  # NET-TCP-9
-        except TimeoutError:
-            self.log.end = self.log.end or "timeout"
-            with contextlib.suppress(ConnectionError, OSError):
-                self.session.timed_out()
-                await self.flush()
-                await self._stop_reading()
-                await drain_and_close(self.reader, self.writer, linger=0.2)
-        except _Closed:
-            if not self.writer.transport.is_closing():
-                with contextlib.suppress(ConnectionError, OSError):
-                    await self.flush()
-                    if self.writer.can_write_eof():
-                        self.writer.write_eof()
-        except (ConnectionError, OSError):
-            self.log.end = self.log.end or "reset"
-        finally:
-            await self._stop_reading()
-
-    async def _converse(self) -> None:
-        """Perform the session's events until it is over.
-
-        Raises:
-            _Closed: the session ended with a FIN, RST or stall.  TimeoutError: idle timeout.
-        """
-        if self.behaviour.greeting_delay > 0:
-            await asyncio.sleep(self.behaviour.greeting_delay)
-        session = self.session
-        session.start()
-        while True:
-            event = session.next_event()
-            if event is NEED_DATA:
-                await self.flush()
-                session.receive_data(await self._more())
-            elif event is SEND_NOW:
-                await self.flush()
-            elif type(event) is CommandTaken:
-                ahead = event.held or self.next_ahead
-                self.log.take_command(CommandRecord(time.monotonic(), event.verb, event.line, ahead))
-                self.next_ahead = False
-            elif type(event) is DataStarted:
-                if event.buffered or self.next_ahead:
-                    self.log.content_ahead = True
-                self.next_ahead = False
-            elif type(event) is Message:
-                if event.accepted is not None:
-                    self.server.accepted.append(event.accepted)
-                    self.log.messages.append(event.content)
-                elif len(self.log.messages) < LOG_MESSAGES:
-                    self.log.messages.append(event.content)
-            elif type(event) is Greeting:  # split or fragmented like any reply, never reply_delay'd
-                self.next_ahead = await self.shaped.write(session.data_to_send(), delay=False)
-            elif type(event) is Closed:
-                return await self._end(event)
-            else:
-                raise AssertionError(f"unknown session event {event!r}")
-
-    async def _end(self, event: Closed) -> None:
-        """Perform the end the session asked for.
-
-        Raises:
-            _Closed: a FIN, RST or stall end (the caller sends what is left and the FIN).
-        """
-        how = event.how
-        if how == "eof":
-            self.log.end = self.log.end or "eof"
-            return
-        if how == "stop":  # the 421 was sent by shutdown_notice
-            return
-        if how == "quit":
-            self.log.end = "quit"
-            self.closing = True
-            await self.flush()
-            return
-        if how == "lost":
-            self.log.end = "eof"
-            raise _Closed
-        await self.flush()
-        if event.end:
-            self.log.end = event.end
-        if how == "stall":
-            # say nothing more until the client gives up (no idle timeout here: the point is to outlast the
-            # client's own timeout); stopping the server ends this too
-            while not self.eof:
-                self.inbox.clear()
-                self.space_event.set()
-                self.inbox_event.clear()
-                await self.inbox_event.wait()
-        elif how == "reset":
-            abort_with_reset(self.writer)
-        raise _Closed
-
-    async def shutdown_notice(self) -> None:
-        """Say 421 to this session because the server is stopping (SMTP-421-1)."""
-        if self.closing or self.writer.transport.is_closing():
-            return
-        self.closing = True
-        self.log.end = "shutdown"
-        data = self.session.shutdown()
-        with contextlib.suppress(ConnectionError, OSError):
-            self.log.record("S", data)
-            self.writer.write(data)
-            await asyncio.wait_for(self.writer.drain(), 1.0)
-            if self.writer.can_write_eof():
-                self.writer.write_eof()

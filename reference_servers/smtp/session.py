@@ -45,12 +45,13 @@ from reference_servers.smtp.events import (
     DataStarted,
     Greeting,
     Message,
+    Store,
 )
 from reference_servers.smtp.verbs import VerbHandlers
 
 __all__ = [
     "BATCHABLE", "CLOSE", "COMMAND_LINE_LIMIT", "DEFAULT_MAX_SIZE", "NEED_DATA", "RESET", "SEND_NOW", "STALL",
-    "Closed", "CommandTaken", "DataStarted", "Greeting", "Message", "SessionConfig", "SmtpSession",
+    "Closed", "CommandTaken", "DataStarted", "Greeting", "Message", "SessionConfig", "SmtpSession", "Store",
     "advertises", "default_extensions",
 ]
 
@@ -147,6 +148,8 @@ class SmtpSession(VerbHandlers):
         self.stopping = False  # the server is stopping: end after the command in progress
         self._events: collections.deque = collections.deque()
         self._closed: Closed | None = None
+        self._storing: Store | None = None  # a Store event not yet answered by stored()
+        self._store_out = False  # ... and handed to the caller
         self.helo: str | None = None
         self.esmtp = False
         self.reset_transaction()
@@ -188,15 +191,32 @@ class SmtpSession(VerbHandlers):
         Raises:
             whatever a subclass's handler raises (the broken servers raise ConnectionError).
         """
+        if self._storing is not None and self._store_out:
+            raise RuntimeError("a Store event is out: call stored() before asking for the next event")
+        if not self._events and self._closed is None:
+            try:
+                self._step()
+            except _Stop:
+                pass
         if self._events:
-            return self._events.popleft()
-        if self._closed is not None:
-            return self._closed
-        try:
-            self._step()
-        except _Stop:
-            pass
-        return self._events.popleft() if self._events else NEED_DATA
+            event = self._events.popleft()
+            if event is self._storing:
+                self._store_out = True
+            return event
+        return self._closed if self._closed is not None else NEED_DATA
+
+    def stored(self, event: Store, copies: tuple[Delivered, ...] | None) -> None:
+        """The caller stored the message of ``event`` (``copies``: what ``config.deliver`` returned), or could
+        not (``None``): queue the 250, with the :class:`Message` event next, or the 451 (SMTP-TXN-12).
+
+        Raises:
+            RuntimeError: ``event`` is not the store this session is waiting for.
+        """
+        if event is not self._storing:
+            raise RuntimeError("stored() for a Store event this session is not waiting for")
+        self._storing = None
+        self._store_out = False
+        self._acknowledge(event, copies, first=True)
 
     def data_to_send(self) -> bytes:
         """The queued octets (replies), removed from the queue."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from reference_servers.errors import ProtocolError
 from reference_servers.smtp import wire
 from reference_servers.smtp.delivery import Accepted, Delivered, DeliveryError, Envelope, received_field
-from reference_servers.smtp.events import Message
+from reference_servers.smtp.events import Message, Store
 
 _HELP = {
     "EHLO": "EHLO <domain>", "HELO": "HELO <domain>", "MAIL": "MAIL FROM:<reverse-path> [SIZE=n] [BODY=8BITMIME]",
@@ -126,17 +126,29 @@ class VerbHandlers:
         self._start_data()
 
     def _deliver(self, result: wire.DataResult) -> None:
-        """Store the message through ``config.deliver`` and queue 250 (451 if storage fails, SMTP-TXN-12)."""
+        """Store the message through ``config.deliver`` and queue 250 (451 if storage fails, SMTP-TXN-12); when
+        ``config.stores_later``, queue a :class:`Store` event instead and finish in :meth:`stored`."""
         envelope = Envelope(self.mail.mailbox if self.mail else "", tuple(self.rcpts))
         msg_id = self.config.next_id()
-        received = self._received_field(msg_id, envelope)
+        store = Store(envelope, result.content, self._received_field(msg_id, envelope), msg_id)
+        if getattr(self.config, "stores_later", False):
+            self._storing = store
+            self._events.append(store)
+            return
         try:
-            stored: tuple[Delivered, ...] = tuple(self.config.deliver(envelope, result.content, received))
+            stored: tuple[Delivered, ...] | None = tuple(self.config.deliver(envelope, result.content, store.received))
         except DeliveryError:
+            stored = None
+        self._acknowledge(store, stored)
+
+    def _acknowledge(self, store: Store, stored: tuple[Delivered, ...] | None, first: bool = False) -> None:
+        """Queue the 250 and the :class:`Message` (the next event when ``first``), or the 451 (``stored`` None)."""
+        if stored is None:
             return self.reply(451, "Local error in processing; message not delivered, try again later",
                               esc="4.3.0")
-        self._events.append(Message(result.content, Accepted(envelope, result.content, received, stored)))
-        self.reply(250, f"Message accepted for delivery, queued as {msg_id}", esc="2.0.0")
+        message = Message(store.content, Accepted(store.envelope, store.content, store.received, stored))
+        self._events.appendleft(message) if first else self._events.append(message)
+        self.reply(250, f"Message accepted for delivery, queued as {store.msg_id}", esc="2.0.0")
 
     def _received_field(self, msg_id: str, envelope: Envelope) -> str:
         """The ``Received:`` trace field (RFC 5321 §4.4), folded with CRLF+TAB."""

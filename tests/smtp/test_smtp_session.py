@@ -16,6 +16,7 @@ from reference_servers.smtp.session import (
     Message,
     SessionConfig,
     SmtpSession,
+    Store,
 )
 
 TXN = b"MAIL FROM:<a@client.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n"
@@ -231,3 +232,73 @@ def test_shutdown_and_idle_timeout_say_421(d):
     assert d.session.data_to_send() == b"421 4.4.2 example.test Idle timeout, closing connection\r\n"
     assert d.session.shutdown() == b"421 4.3.2 example.test Service shutting down, closing connection\r\n"
     assert d.run(b"NOOP\r\nNOOP\r\n")[-1] == Closed("stop")
+
+
+# ---------------------------------------------------------------- storing outside the session (the server's way)
+class LaterConfig(SessionConfig):
+    """A config that stores messages itself, as the server with a Maildir does: the session asks with Store."""
+
+    stores_later = True
+
+
+def _until_store(drv: Driver) -> Store:
+    while True:
+        event = drv.session.next_event()
+        if isinstance(event, Store):
+            return event
+        assert event is not NEED_DATA, "no Store event"
+
+
+def test_store_event_250_only_once_stored_and_replies_stay_in_order():
+    drv = Driver(LaterConfig())
+    drv.run(b"EHLO c.test\r\n")
+    drv.session.receive_data(TXN + b"..x\r\n.\r\nNOOP\r\nQUIT\r\n")
+    store = _until_store(drv)
+    assert store.content == b".x\r\n" and store.envelope.recipients == ("bob@example.test",)
+    assert store.received.startswith("Received: from c.test ([192.0.2.1])")
+    assert b"250 2.0.0" not in drv.session.out  # nothing acknowledged before the store is done
+    with pytest.raises(RuntimeError):
+        drv.session.next_event()
+    drv.session.stored(store, ())
+    message = drv.session.next_event()  # the Message first, before the 250 is sent
+    assert isinstance(message, Message) and message.accepted.content == b".x\r\n"
+    assert message.accepted.received == store.received
+    drv.run()
+    assert drv.codes() == [220, 250, 250, 250, 354, 250, 250, 221]
+    assert drv.replies()[5].lines[0].endswith(f"queued as {store.msg_id}")
+
+
+def test_store_event_failure_gets_451_and_no_message():
+    drv = Driver(LaterConfig())
+    drv.session.receive_data(b"EHLO c.test\r\n" + TXN + b"x\r\n.\r\n")
+    store = _until_store(drv)
+    with pytest.raises(RuntimeError):
+        drv.session.stored(Store(store.envelope, b"", "", "other"), ())
+    drv.session.stored(store, None)
+    drv.run()
+    assert drv.codes()[-1] == 451 and not any(isinstance(e, Message) for e in drv.events)
+
+
+# ---------------------------------------------------------------- what the server remembers
+def test_history_keeps_one_budget_oldest_sessions_forgotten_first():
+    from reference_servers.smtp.log import CommandRecord, History, SessionLog
+
+    history = History(budget=10_000, count=4)
+    logs = []
+    for i in range(6):
+        log = SessionLog(("192.0.2.1", i), 0.0)
+        history.started(log)
+        log.record("C", b"x" * 3000)
+        log.take_command(CommandRecord(0.0, "NOOP", b"NOOP", False))
+        history.ended(log)
+        log.closed.set()
+        logs.append(log)
+    assert list(history.sessions) == logs[2:]  # the last `count`
+    assert [log.forgotten for log in logs] == [True, True, True, False, False, False]  # 3 fit in 10,000
+    assert logs[2].events == [] and logs[2].dropped_octets == 3000 and logs[2].dropped_commands == 1
+    assert logs[5].received() == b"x" * 3000 and history.held <= 10_000
+    big = SessionLog(("192.0.2.1", 9), 0.0)  # a session larger than the budget alone is kept whole
+    history.started(big)
+    big.record("C", b"y" * 50_000)
+    history.ended(big)
+    assert not big.forgotten and logs[5].forgotten

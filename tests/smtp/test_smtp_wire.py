@@ -191,6 +191,70 @@ def test_data_receiver_eight_bit_and_nul():
     assert r.result.content == bytes(range(0x80, 0x100)) + b"\x00\t\x0b\x0c  \r\n"
 
 
+def _measures(receiver: wire.DataReceiver, rest: bytes | None) -> tuple:
+    r = receiver.result
+    return (rest, None) if r is None else (rest, r.content, r.size, r.longest_line, r.bare_lf, r.bare_cr,
+                                            r.eight_bit, r.nul, r.oversize)
+
+
+def _feed_pieces(data: bytes, cuts: list[int], max_size: int | None) -> tuple:
+    receiver = wire.DataReceiver(max_size)
+    last = 0
+    for cut in [*cuts, len(data)]:
+        rest = receiver.feed(data[last:cut])
+        if rest is not None:
+            return _measures(receiver, rest + data[cut:])
+        last = cut
+    return _measures(receiver, None)
+
+
+_PIECES = [b"\r", b"\n", b".", b"..", b"a", b"\xe9", b"\x00", b"\r\n", b"\r\n.", b".\r\n", b"\n.\n", b"\r.\r",
+           b"\r\n.\r\n", b"x" * 700, b"y" * 999]
+
+
+def test_data_receiver_bulk_scan_measures_as_line_by_line():
+    """Whole reads are scanned in bulk, one-octet reads line by line: same content, measures and surplus
+    for every split, with end-of-data, stuffing dots, bare CR/LF, long lines and the size limit mixed in."""
+    import random
+
+    rng = random.Random(5321)
+    for _ in range(400):
+        data = b"".join(rng.choice(_PIECES) for _ in range(rng.randrange(0, 30)))
+        if rng.random() < 0.6:
+            data += b"\r\n.\r\nQUIT\r\n"
+        max_size = rng.choice([None, 0, 5, 999, 1000, 1001, 4096])
+        bytewise = _feed_pieces(data, list(range(1, len(data))), max_size)
+        assert _feed_pieces(data, [], max_size) == bytewise, (data, max_size)
+        cuts = sorted(rng.sample(range(len(data) + 1), min(len(data) + 1, rng.randrange(1, 5))))
+        assert _feed_pieces(data, cuts, max_size) == bytewise, (data, cuts, max_size)
+
+
+@pytest.mark.parametrize("reads, content, rest", [
+    ([b"a\r\n", b"..b\r\n.\r\n"], b"a\r\n.b\r\n", b""),  # a stuffed line first in a read
+    ([b"a\r", b"\n.\r\nNOOP\r\n"], b"a\r\n", b"NOOP\r\n"),  # CRLF split between reads
+    ([b"a\r\n.", b"\r", b"\nX"], b"a\r\n", b"X"),  # end-of-data over three reads
+    ([b"a\n.\r\nb\r\n.\r\n"], b"a\n.\r\nb\r\n", b""),  # no line starts after a bare LF
+    ([b"a\r.\r\n.\r\n"], b"a\r.\r\n", b""),  # nor after a bare CR
+    ([b"..\r\n...\r\n.\r\n"], b".\r\n..\r\n", b""),  # dots only
+])
+def test_data_receiver_line_starts_across_reads(reads, content, rest):
+    r = wire.DataReceiver()
+    got = [r.feed(x) for x in reads]
+    assert got[:-1] == [None] * (len(reads) - 1) and got[-1] == rest
+    assert r.result.content == content
+
+
+def test_data_receiver_bulk_line_lengths_and_size_limit():
+    r = wire.DataReceiver()
+    r.feed(b"." + b"y" * 998 + b"\r\na\r\r\n" + b"z\n" * 600 + b"\r\n.\r\n")
+    assert r.result.longest_line == 1202 and r.result.bare_cr and r.result.bare_lf
+    exact = wire.DataReceiver(max_size=10)
+    assert exact.feed(b"01234567\r\n.\r\n") == b"" and not exact.result.oversize
+    assert exact.result.content == b"01234567\r\n"
+    over = wire.DataReceiver(max_size=10)
+    assert over.feed(b"012345678\r\n.\r\n") == b"" and over.result.oversize and over.result.size == 11
+
+
 def test_dot_stuff_roundtrip():
     content = b".a\r\nb\r\n..\r\n.\r\n"
     assert wire.dot_unstuff(wire.dot_stuff(content)) == content

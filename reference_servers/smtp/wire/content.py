@@ -90,14 +90,28 @@ class DataReceiver:
         return self.result is not None
 
     def feed(self, data: bytes) -> bytes | None:
+        """Consume ``data``; return ``None`` until end-of-data, then the octets that followed it.
+
+        Complete lines are scanned in bulk (one ``find`` for ``CRLF.CRLF``, one ``replace`` for the stuffing
+        dots, counts for bare CR and LF); a line cut by the end of ``data`` is carried over octet-exactly.
+        """
         if self.result is not None:
             return data
-        view = memoryview(data)
         pos = 0
         n = len(data)
         while pos < n:
             if self._at_start:
-                if view[pos] == 0x2E:  # "."
+                # a line starts here and nothing of it is kept: take every complete line at once
+                if data.startswith(b".\r\n", pos):
+                    self._finish()
+                    return data[pos + 3:]
+                end = data.find(b"\r\n.\r\n", pos)
+                end = end + 2 if end >= 0 else data.rfind(b"\r\n", pos) + 2
+                if end > pos + 1:
+                    self._lines(data[pos:end])
+                    pos = end
+                    continue
+                if data[pos] == 0x2E:  # "." starts the line: a stuffing dot, removed
                     self._first_dot = True
                     self._at_start = False
                     pos += 1
@@ -121,6 +135,32 @@ class DataReceiver:
                 # bare LF: data, not a line end (SMTP-DATA-4)
                 self._r.bare_lf = True
         return None
+
+    def _lines(self, raw: bytes) -> None:
+        """Take ``raw``: whole lines, the first starting a line, the last ending with CRLF, no end-of-data
+        line among them.  Same measures as line by line: a line starts only after a CRLF (never after a bare
+        LF), its first ``.`` is removed, a CR not followed by LF or an LF not preceded by CR is bare."""
+        r = self._r
+        crlf = raw.count(b"\r\n")
+        if not r.bare_lf and raw.count(b"\n") != crlf:
+            r.bare_lf = True
+        if not r.bare_cr and raw.count(b"\r") != crlf:
+            r.bare_cr = True
+        if not r.eight_bit and not raw.isascii():
+            r.eight_bit = True
+        if not r.nul and b"\x00" in raw:
+            r.nul = True
+        content = raw.replace(b"\r\n.", b"\r\n")
+        if content[:1] == b".":
+            content = content[1:]
+        if len(content) > r.longest_line:
+            r.longest_line = max(r.longest_line, max(map(len, content.split(b"\r\n"))) + 2)
+        r.size += len(content)
+        if self.max_size is not None and r.size > self.max_size:
+            r.oversize = True
+            self._content.clear()
+        elif not r.oversize:
+            self._content += content
 
     def _append(self, chunk: bytes) -> None:
         self._line += chunk

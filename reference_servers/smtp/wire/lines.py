@@ -20,6 +20,10 @@ KNOWN_VERBS = frozenset(
 )
 
 
+#: an octet a command line may not hold: outside printable US-ASCII, SP and HT (§2.4)
+_NOT_COMMAND_TEXT = re.compile(rb"[^\t\x20-\x7e]")
+
+
 class LineTooLong(ProtocolError):
     """A command line exceeded the limit.  The buffer has already skipped it up to its CRLF."""
 
@@ -114,7 +118,7 @@ def parse_command(line: bytes) -> Command:
         ProtocolError: the line holds octets outside printable US-ASCII, SP and HT (§2.4: 500, SMTP-CMD-9),
             or it is empty.
     """
-    if any(b > 0x7E or (b < 0x20 and b != 0x09) for b in line):
+    if _NOT_COMMAND_TEXT.search(line):
         raise ProtocolError("command line contains non-ASCII or control octets", requirement="SMTP-CMD-9")
     text = line.decode("ascii")
     if not text.strip():
