@@ -91,8 +91,9 @@ def bwrap_argv(cfg: dict, ro: list[str], rw: list[str], cwd: str) -> list[str]:
         return path == top or path.startswith(top.rstrip("/") + "/")
 
     for prefix in cfg["interpreters"]:
-        # bound back only from a hidden home directory, and never over the class or the output
-        if (any(under(prefix, h) for h in hidden) and not any(under(h, prefix) for h in cfg["hide"])
+        # bound back only from a hidden home directory or the fresh /tmp (a virtualenv made there), and never
+        # over the class or the output
+        if (any(under(prefix, h) for h in fresh) and not any(under(h, prefix) for h in cfg["hide"])
                 and os.path.isdir(prefix)):
             bind("--ro-bind", prefix)
     if cfg.get("own") and os.path.isdir(cfg["own"]):
