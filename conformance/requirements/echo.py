@@ -39,8 +39,10 @@ ROWS = [
     R("ECHO-UDP-3", "server", "MUST (def)", "RFC 862 UDP", "Datagram boundaries are kept: N requests give N replies of matching sizes.",
       source=_UDP),
     R("ECHO-UDP-4", "server", "derived", "RFC 862 UDP, RFC 768",
-      "Datagrams up to 65,507 octets are echoed without truncation.",
-      source=_UDP + " (all of the data; RFC 768's 16-bit length allows 65,507 octets of data over IPv4)"),
+      "Datagrams up to 65,507 octets (65,527 over IPv6) are echoed without truncation.",
+      source=_UDP + " (all of the data; RFC 768's 16-bit length allows 65,507 octets of data over IPv4; over "
+      "IPv6, RFC 8200 §3: Payload Length is the \"Length of the IPv6 payload, i.e., the rest of the packet "
+      "following this IPv6 header, in octets\", so 65,535 less the 8-octet UDP header: 65,527)"),
     R("ECHO-UDP-5", "server", "derived", "RFC 862 UDP",
       "An empty datagram is answered with an empty datagram (FreeBSD inetd does; BusyBox does not).",
       source=_UDP + ' RFC 768: "(This means the minimum value of the length is eight.)" - a datagram of no '

@@ -64,9 +64,12 @@ ROWS = [
       source='RFC 768: "Length is the length in octets of this user datagram including this header and the data. '
              '(This means the minimum value of the length is eight.)" - eight octets is a header with no data'),
     R("NET-UDP-5", "both", "derived", "RFC 768 Fields",
-      "Receive buffers hold the largest datagram a peer may send (65,507 octets over IPv4); nothing is truncated.",
+      "Receive buffers hold the largest datagram a peer may send (65,507 octets over IPv4, 65,527 over IPv6); "
+      "nothing is truncated.",
       source='RFC 768: the 16-bit "Length is the length in octets of this user datagram including this header and '
-             'the data"; RFC 862: "the data from it is sent back in an answering datagram" (all of it)'),
+             'the data"; RFC 862: "the data from it is sent back in an answering datagram" (all of it); RFC 8200 '
+             '§3: IPv6 Payload Length is the "Length of the IPv6 payload, i.e., the rest of the packet following '
+             'this IPv6 header, in octets", so its IPv4 header limit does not apply'),
     R("NET-UDP-6", "server", "MUST (def)", "RFC 862 UDP, RFC 867 UDP, RFC 868 UDP",
       "ICMP errors caused by earlier replies (port unreachable) never end the server's loop.",
       source='RFC 862: "A server listens for UDP datagrams on UDP port 7."; RFC 867: "A server listens for UDP '
