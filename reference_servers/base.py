@@ -340,7 +340,8 @@ async def drain(writer: asyncio.StreamWriter, timeout: float) -> None:
     Raises:
         TimeoutError: the peer read nothing for ``timeout`` seconds (the session then ends, aborted).
     """
-    await asyncio.wait_for(writer.drain(), timeout)
+    async with asyncio.timeout(timeout):  # a timer, not wait_for's task per call
+        await writer.drain()
 
 
 async def drain_and_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, linger: float = 1.0,
@@ -358,9 +359,8 @@ async def drain_and_close(reader: asyncio.StreamReader, writer: asyncio.StreamWr
     with contextlib.suppress(ConnectionError, OSError):
         if writer.can_write_eof():
             writer.write_eof()
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + linger
-    with contextlib.suppress(ConnectionError, OSError, TimeoutError, asyncio.IncompleteReadError):
-        while (left := deadline - loop.time()) > 0:
-            if not await asyncio.wait_for(reader.read(65536), left):
-                break
+    if linger > 0:
+        with contextlib.suppress(ConnectionError, OSError, TimeoutError, asyncio.IncompleteReadError):
+            async with asyncio.timeout(linger):
+                while await reader.read(65536):
+                    pass

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import html
 import logging
 import os
@@ -360,22 +359,12 @@ class HttpServer(ReferenceServer):
             await play(behaviour.actions(raw_head, body), reader, writer, self.linger, self.idle_timeout)
 
     async def _deliver(self, data: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """What :func:`~reference_servers.http.peer.play` does with the one write of a plain behaviour,
-        with one timer per wait instead of a task: write ``data``; a peer that reads none of it for
-        ``idle_timeout`` seconds ends the session (TimeoutError); then FIN, and discard what the peer
-        still sends for at most ``linger`` seconds, or until it closes (NET-TCP-9)."""
+        """What :func:`~reference_servers.http.peer.play` does with the one write of a plain behaviour: write
+        ``data``, then close politely (:func:`~reference_servers.base.drain_and_close`: a peer that reads none
+        of it for ``idle_timeout`` seconds is dropped; FIN; discard its input for ``linger`` s, NET-TCP-9)."""
         if data:
             writer.write(data)
-            async with asyncio.timeout(self.idle_timeout):
-                await writer.drain()
-        with contextlib.suppress(ConnectionError, OSError):
-            if writer.can_write_eof():
-                writer.write_eof()
-        if self.linger > 0:
-            with contextlib.suppress(ConnectionError, OSError, TimeoutError, asyncio.IncompleteReadError):
-                async with asyncio.timeout(self.linger):
-                    while await reader.read(65536):
-                        pass
+        await drain_and_close(reader, writer, self.linger, self.idle_timeout)
 
     async def _send_error(self, status: int, explanation: str, reader: asyncio.StreamReader,
                           writer: asyncio.StreamWriter) -> None:
