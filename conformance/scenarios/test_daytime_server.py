@@ -33,7 +33,7 @@ def fetch(server, transport: str) -> bytes:
     if transport == "tcp":
         return fetch_tcp(server.address("tcp"))
     with netio.udp_socket() as s:
-        got = netio.udp_query(s, server.address("udp"), b"", settings().scaled(4))
+        got = netio.udp_query(s, server.address("udp"), b"", settings().scaled(4), resends=2)
     check(got, "DAYTIME-UDP-1", "no answer to a datagram", sent=b"", expected="one datagram", received="nothing")
     return got[0].data
 
@@ -159,7 +159,7 @@ def test_udp_any_datagram(server):
     """An empty datagram and a datagram "xyz" each get one reply."""
     for request in (b"", b"xyz"):
         with netio.udp_socket() as s:
-            got = netio.udp_query(s, server.address("udp"), request, settings().scaled(2), expect=None)
+            got = netio.udp_query(s, server.address("udp"), request, settings().scaled(2), expect=None, resends=2)
         check(len(got) == 1, ["DAYTIME-UDP-1"] + (["NET-UDP-4"] if not request else []),
               f"{len(got)} replies to one datagram", sent=request, expected="exactly one datagram",
               received=b" | ".join(d.data for d in got) if got else "nothing")

@@ -211,8 +211,8 @@ def test_survives_early_close(server):
             pass
         s.close()
     time.sleep(settings().scaled(0.5))
-    common.still_serving(server, "clients closed without reading their echo", sent=f"{len(data)} bytes, then close")
-    echo_exchange(server.address("tcp"))
+    common.serving_exchange(server, echo_exchange, "clients closed without reading their echo",
+                            sent=f"{len(data)} bytes, then close")
 
 
 # ---------------------------------------------------------------------- TCP: concurrency
@@ -248,7 +248,7 @@ def test_udp_one_reply(server):
     """A datagram is answered by exactly one datagram with the same data (binary-safe)."""
     data = b"hello\x00\xff\r\n"
     with netio.udp_socket() as s:
-        got = netio.udp_query(s, server.address("udp"), data, settings().scaled(2), expect=None)
+        got = netio.udp_query(s, server.address("udp"), data, settings().scaled(2), expect=None, resends=2)
     check(got, "ECHO-UDP-1", "no answer to a datagram", sent=data, expected="one identical datagram",
           received="nothing", when=f"within {settings().scaled(2):g} s")
     check(len(got) == 1, "ECHO-UDP-1", f"{len(got)} datagrams answered one", sent=data,
@@ -309,7 +309,7 @@ def test_udp_sizes(server):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         for n in (1, 512, 1472, 8192, 8193, 12289, largest):
             data = payload(n, "udp")
-            got = netio.udp_query(s, address, data, settings().scaled(4))
+            got = netio.udp_query(s, address, data, settings().scaled(4), resends=2)
             check(got, ["ECHO-UDP-4", "NET-UDP-5"], f"no answer to a {n}-octet datagram", sent=data,
                   expected=f"{n} octets back", received="nothing")
             check(got[0].data == data, ["ECHO-UDP-4", "NET-UDP-5"], f"a {n}-octet datagram was not echoed whole",
@@ -321,7 +321,7 @@ def test_udp_sizes(server):
 def test_udp_empty(server):
     """An empty datagram is answered with an empty datagram (de-facto: FreeBSD inetd does, BusyBox does not)."""
     with netio.udp_socket() as s:
-        got = netio.udp_query(s, server.address("udp"), b"", settings().scaled(2))
+        got = netio.udp_query(s, server.address("udp"), b"", settings().scaled(2), resends=2)
     check(got, ["ECHO-UDP-5", "NET-UDP-4"], "no answer to an empty datagram (treated as no data?)",
           sent=b"", expected="one empty datagram", received="nothing", when=f"within {settings().scaled(2):g} s")
     check(got[0].data == b"", "ECHO-UDP-5", "the answer to an empty datagram is not empty",

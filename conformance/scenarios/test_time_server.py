@@ -27,7 +27,7 @@ def fetch(server, transport: str, request: bytes = b"", reqs=("TIME-TCP-1",), wh
         check(got.data, reqs, "no time arrived" + why, sent=b"", expected="4 octets, then EOF", received=got.data, when=got.describe())
         return got.data
     with netio.udp_socket() as s:
-        got = netio.udp_query(s, server.address("udp"), request, settings().scaled(4))
+        got = netio.udp_query(s, server.address("udp"), request, settings().scaled(4), resends=2)
     check(got, reqs if why else "TIME-UDP-1", "no answer to a datagram" + why, sent=request, expected="one 4-octet datagram", received="nothing")
     return got[0].data
 
@@ -115,7 +115,7 @@ def test_udp_nonempty_request(server):
     """A datagram with content ("\\n", then 1000 bytes) is answered the same way: content is ignored."""
     for request in (b"\n", bytes(range(250)) * 4):
         with netio.udp_socket() as s:
-            got = netio.udp_query(s, server.address("udp"), request, settings().scaled(2))
+            got = netio.udp_query(s, server.address("udp"), request, settings().scaled(2), resends=2)
         check(got and len(got[0].data) == 4, "TIME-UDP-2", "no 4-octet reply to a non-empty datagram",
               sent=request, expected="4 octets", received=got[0].data if got else "nothing")
 

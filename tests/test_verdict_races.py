@@ -1,0 +1,104 @@
+"""Verdicts that must not depend on timing: a lost datagram is sent again before "no reply" is judged,
+and a server that dies just after the liveness probe is graded as dead, not as a dropped session."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+from conformance.errors import ScenarioFailure
+from conformance.scenarios import common
+from netconformance_fixtures import netio, transcript
+
+
+def _drop_first_server(sock: socket.socket, stop: threading.Event) -> None:
+    """Drop the first datagram from each source and answer the rest with 4 octets (as xinetd's drain()
+    drops a datagram that arrives while it is still busy with the one before)."""
+    sock.settimeout(0.1)
+    seen: set = set()
+    while not stop.is_set():
+        try:
+            _, source = sock.recvfrom(2048)
+        except TimeoutError:
+            continue
+        if source in seen:
+            sock.sendto(b"\0\0\0\1", source)
+        seen.add(source)
+
+
+def test_a_lost_datagram_is_sent_again_before_no_reply_is_judged():
+    notes = transcript.reset()
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    stop = threading.Event()
+    thread = threading.Thread(target=_drop_first_server, args=(server, stop), daemon=True)
+    thread.start()
+    try:
+        with netio.udp_socket() as s:
+            assert netio.udp_query(s, server.getsockname(), b"\n", 0.3) == []  # dropped, and no resend
+        with netio.udp_socket() as s:
+            got = netio.udp_query(s, server.getsockname(), b"\n", 0.3, resends=2)
+        assert [d.data for d in got] == [b"\0\0\0\1"]
+        assert any(b"sent again" in e.data for e in notes.events)
+    finally:
+        stop.set()
+        thread.join(2)
+        server.close()
+
+
+class _DyingServer:
+    """A target whose process is alive for the probe and gone by the time the exchange fails."""
+
+    def __init__(self, listener: socket.socket):
+        self.listener = listener
+        self.spec = SimpleNamespace(protocol="daytime")
+        self.probes = 0
+
+    def address(self, transport: str):
+        return self.listener.getsockname()
+
+    def alive(self):
+        self.probes += 1
+        return self.probes == 1
+
+    def exit_description(self) -> str:
+        return "exited with status 1"
+
+
+def test_a_server_dying_after_the_probe_is_graded_as_dead():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    server = _DyingServer(listener)
+
+    def exchange(address):
+        raise ScenarioFailure("no date in a normal exchange", requirements=("NET-TCP-5",))
+
+    try:
+        with pytest.raises(ScenarioFailure) as failure:
+            common.serving_exchange(server, exchange, "20 clients reset their connections")
+    finally:
+        listener.close()
+    assert "NET-TCP-10" in failure.value.requirements, failure.value
+    assert "died" in str(failure.value)
+
+
+def test_a_live_server_failing_its_exchange_keeps_the_exchange_grade():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    server = SimpleNamespace(spec=SimpleNamespace(protocol="daytime"), address=lambda t: listener.getsockname(),
+                             alive=lambda: True, exit_description=lambda: "")
+
+    def exchange(address):
+        raise ScenarioFailure("no date in a normal exchange", requirements=("NET-TCP-5",))
+
+    try:
+        with pytest.raises(ScenarioFailure) as failure:
+            common.serving_exchange(server, exchange, "20 clients reset their connections")
+    finally:
+        listener.close()
+    assert tuple(failure.value.requirements) == ("NET-TCP-5",)
