@@ -181,9 +181,11 @@ def test_udp_retransmit(client, transport, reference):
 @scenario("echo-client-udp-all-lost", protocol="echo", role="client", category="timeouts",
           requirements=["NET-UDP-2", "ECHO-UDP-8"], transports=UDP)
 def test_udp_all_lost(client, transport):
-    """Every request is lost: the client gives up after bounded retries and exits non-zero (no hang)."""
+    """Every request is lost: the client gives up after bounded retries and exits non-zero (no hang).
+    ``{timeout}`` (each wait) is T here: a client that takes it retries sooner, one that does not is held to
+    the same bound."""
     with UdpPeer(lambda p, i, d, src: None) as peer:
-        run = common.run_client(client, peer.address, transport, MESSAGE)
+        run = common.run_client(client, peer.address, transport, MESSAGE, wait_timeout=settings().scaled(1))
     common.expect_error(run, ["NET-UDP-2"], "no reply ever", sent=MESSAGE, success_reqs=["ECHO-UDP-8"])
 
 
@@ -245,8 +247,9 @@ def test_udp_empty(client, transport):
 @scenario("echo-client-udp-truncated-reply", protocol="echo", role="client", category="datagram-loss",
           requirements=["ECHO-UDP-8"], transports=UDP)
 def test_udp_truncated_reply(client, transport, reference):
-    """A proxy truncates every reply to 8 bytes: the client must not report success."""
+    """A proxy truncates every reply to 8 bytes: the client must not report success.  ``{timeout}`` (each
+    wait) is T here, as in echo-client-udp-all-lost."""
     srv = reference()
     with UdpImpairmentProxy(srv.address("udp"), Impairment(seed=settings().seed, truncate=8)) as proxy:
-        run = common.run_client(client, proxy.address, transport, MESSAGE)
+        run = common.run_client(client, proxy.address, transport, MESSAGE, wait_timeout=settings().scaled(1))
     common.expect_error(run, ["ECHO-UDP-8"], "every reply truncated to 8 bytes", sent=MESSAGE)
