@@ -63,6 +63,40 @@ def split_pytest_args(argv: list[str]) -> tuple[list[str], list[str], str | None
     return ours, extra, None
 
 
+#: a run of at least this many scenarios gets :func:`default_workers`' many workers when ``-n`` is not given
+MANY_SCENARIOS = 16
+#: most workers a run starts by default
+MAX_DEFAULT_WORKERS = 8
+
+
+def default_workers(args, specs, extra: list[str]) -> tuple[int, str]:
+    """``(workers, why)`` for a run without ``-n``.
+
+    A whole run mostly waits on timers (peers that stall, clients' own wait limits), so workers above the
+    cores pay off: twice the cores (at most :data:`MAX_DEFAULT_WORKERS`) once the selection has
+    :data:`MANY_SCENARIOS` scenarios; a smaller run, or one narrowed by ``-k``/``-m`` (whose size is not
+    known before collection), stays in one process, since each worker costs about a second of CPU to start
+    (docs/performance.md, "Default worker count")."""
+    if any(e.split("=", 1)[0] in ("-k", "-m") or e.startswith(("-k", "-m")) for e in extra):
+        return 1, "-k/-m narrows the run"
+    from conformance.registry import load_all
+    from netconformance_fixtures.selection import selected
+
+    protocols = set(args.protocol) or {s.protocol for s in specs} or None
+    roles = {(s.protocol, s.role) for s in specs}
+    count = sum(1 for meta in load_all().values()
+                if (protocols is None or meta.protocol in protocols)
+                and (not roles or (meta.protocol, meta.role) in roles or meta.protocol not in {p for p, _ in roles})
+                and selected(meta, args.nc_scenario, args.nc_requirement))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    if count < MANY_SCENARIOS:
+        return 1, f"{count} scenario{'' if count == 1 else 's'}"
+    return min(2 * cores, MAX_DEFAULT_WORKERS), f"{count} scenarios on {cores} cores"
+
+
 class _CliRun:
     """The plugin object of one ``netconformance run`` (see the module docstring)."""
 
@@ -128,8 +162,13 @@ def cmd_run(args, extra: list[str]) -> int:
     values["grading"] = "strict" if args.strict else "lenient"
     pytest_args = [str(SCENARIOS), "-c", str(RUN_INI), "--rootdir", str(SCENARIOS), "-rs"]
     pytest_args += ["-v"] if args.verbose else ["-q"]
-    if args.numprocesses not in (None, "0"):
-        pytest_args += ["-n", str(args.numprocesses)]
+    workers = args.numprocesses
+    if workers is None:
+        chosen, why = default_workers(args, specs, extra)
+        workers = str(chosen) if chosen > 1 else None
+        print(f"netconformance: {chosen} worker{'s' if chosen > 1 else ''} ({why}; -n N chooses)")
+    if workers not in (None, "0"):
+        pytest_args += ["-n", str(workers)]
     if args.junitxml:
         pytest_args += ["--junitxml", args.junitxml]
     run = _CliRun(values, specs)

@@ -105,3 +105,27 @@ def test_command_that_floods_its_output_is_bounded():
     proc = cli("run", "--startup-timeout", "1", "--server", "echo/tcp=cmd:sh -c 'yes flood' {port}", "-k", "no_banner")
     assert proc.returncode == 2
     assert_one_clear_line(proc, "did not listen")
+
+
+@pytest.mark.parametrize("argv,extra,workers", [
+    (["--protocol", "time"], [], "many"),            # a whole protocol mostly waits: twice the cores
+    ([], [], "many"),                                 # the whole matrix
+    (["--scenario", "time-value-now"], [], 1),        # one scenario: one process, no worker start-up
+    (["--protocol", "echo"], ["-k", "udp_sizes"], 1),  # -k narrows the run to a size unknown before collection
+])
+def test_default_workers_follow_the_size_of_the_run(argv, extra, workers):
+    import argparse
+    import os
+
+    from conformance.runner import MANY_SCENARIOS, MAX_DEFAULT_WORKERS, default_workers
+
+    args = argparse.Namespace(protocol=[], nc_scenario=[], nc_requirement=[])
+    parsed = {"--protocol": "protocol", "--scenario": "nc_scenario"}
+    for flag, value in zip(argv[::2], argv[1::2]):
+        getattr(args, parsed[flag]).append(value)
+    chosen, why = default_workers(args, [], extra)
+    if workers == "many":
+        assert chosen == min(2 * len(os.sched_getaffinity(0)), MAX_DEFAULT_WORKERS), why
+        assert int(why.split()[0]) >= MANY_SCENARIOS
+    else:
+        assert chosen == workers, why
