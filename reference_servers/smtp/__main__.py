@@ -6,8 +6,14 @@ and serves until SIGTERM/SIGINT (open sessions then get 421).
 
 import sys
 
+from reference_servers import memory
+from reference_servers.smtp.log import History
 from reference_servers.smtp.server import DEFAULT_MAX_SIZE, SmtpServer
 from reference_servers.standalone import run_standalone, standalone_parser
+
+#: what a standalone server remembers of ended sessions and accepted messages: nothing reads it from outside
+#: the process (the Maildir is the record), so only the last few, and no octets beyond the newest of each
+STANDALONE_HISTORY = {"budget": 0, "count": 16}
 
 
 def main(argv: list[str] | None = None, session_class: type | None = None, pump_class: type | None = None) -> int:
@@ -27,6 +33,7 @@ def main(argv: list[str] | None = None, session_class: type | None = None, pump_
         args.host, args.port, domain=args.domain, local_domains=(args.domain, *args.local_domain),
         maildir=args.maildir, max_size=args.max_size, max_recipients=args.max_recipients,
         unknown_users=tuple(args.unknown_user or ("nouser",)), idle_timeout=args.idle_timeout,
+        history=History(**STANDALONE_HISTORY),
     )
     if session_class is not None:
         server.session_class = session_class
@@ -36,4 +43,5 @@ def main(argv: list[str] | None = None, session_class: type | None = None, pump_
 
 
 if __name__ == "__main__":
+    memory.use_malloc_allocator()  # re-executes this process once, before anything is served
     sys.exit(main())

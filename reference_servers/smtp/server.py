@@ -111,6 +111,7 @@ class SmtpServer(ReferenceServer):
         idle_timeout: float = 300.0,
         behaviour: Behaviour | None = None,
         fail_delivery: bool = False,
+        history: History | None = None,
     ) -> None:
         super().__init__(host, port, transports=transports, idle_timeout=idle_timeout)
         self.domain = domain
@@ -122,7 +123,7 @@ class SmtpServer(ReferenceServer):
         self.unknown_users = frozenset(u.lower() for u in unknown_users)
         self.behaviour = behaviour or Behaviour()
         #: what is remembered of ended sessions and accepted messages (bounded in count and in octets)
-        self.history = History()
+        self.history = history if history is not None else History()
         #: the sessions, in accept order (the last :data:`REMEMBERED`; see :class:`History`)
         self.sessions = self.history.sessions
         #: the accepted messages, in order (the last :data:`REMEMBERED`, within :data:`REMEMBERED_OCTETS`)
