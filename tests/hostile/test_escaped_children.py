@@ -4,6 +4,7 @@ the inherited stdout/stderr open must not hang the run, and a target's last stde
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -83,5 +84,8 @@ def test_a_failed_start_is_not_retried_by_every_raw_scenario(tmp_path):
     results = json.loads(report.read_text())["results"]
     errors = [r for r in results if r["outcome"] == "error"]
     assert errors and all("did not listen" in r["message"] for r in errors)
+    # each worker learns the failure at its first start (the workers start at once, so the waits overlap)
+    workers = int(re.search(r"netconformance: (\d+) workers?", proc.stdout).group(1))
     slow = [r for r in errors if r["duration"] > 0.9]
-    assert len(slow) <= 2, f"{len(slow)} scenarios each waited out the startup timeout: {[r['scenario'] for r in slow]}"
+    assert len(slow) <= max(2, workers), (f"{len(slow)} scenarios with {workers} workers each waited out the startup "
+                                          f"timeout: {[r['scenario'] for r in slow]}")
