@@ -68,37 +68,24 @@ class _DyingServer:
         return "exited with status 1"
 
 
-def test_a_server_dying_after_the_probe_is_graded_as_dead():
+def _failed_exchange(address):
+    raise ScenarioFailure("no date in a normal exchange", requirements=("NET-TCP-5",))
+
+
+@pytest.mark.parametrize("dies,graded", [(True, ("NET-TCP-10",)), (False, ("NET-TCP-5",))])
+def test_a_failed_exchange_after_the_probe_is_graded_by_what_broke(dies, graded):
+    """A server that died just after the probe was accepted lost the service (NET-TCP-10, with "died" in the
+    message); a live one that failed the exchange keeps the exchange's own grade."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
-    server = _DyingServer(listener)
-
-    def exchange(address):
-        raise ScenarioFailure("no date in a normal exchange", requirements=("NET-TCP-5",))
-
+    server = _DyingServer(listener) if dies else SimpleNamespace(
+        spec=SimpleNamespace(protocol="daytime"), address=lambda t: listener.getsockname(), alive=lambda: True,
+        exit_description=lambda: "")
     try:
         with pytest.raises(ScenarioFailure) as failure:
-            common.serving_exchange(server, exchange, "20 clients reset their connections")
+            common.serving_exchange(server, _failed_exchange, "20 clients reset their connections")
     finally:
         listener.close()
-    assert "NET-TCP-10" in failure.value.requirements, failure.value
-    assert "died" in str(failure.value)
-
-
-def test_a_live_server_failing_its_exchange_keeps_the_exchange_grade():
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    server = SimpleNamespace(spec=SimpleNamespace(protocol="daytime"), address=lambda t: listener.getsockname(),
-                             alive=lambda: True, exit_description=lambda: "")
-
-    def exchange(address):
-        raise ScenarioFailure("no date in a normal exchange", requirements=("NET-TCP-5",))
-
-    try:
-        with pytest.raises(ScenarioFailure) as failure:
-            common.serving_exchange(server, exchange, "20 clients reset their connections")
-    finally:
-        listener.close()
-    assert tuple(failure.value.requirements) == ("NET-TCP-5",)
+    assert tuple(failure.value.requirements) == graded, failure.value
+    assert ("died" in str(failure.value)) == dies
