@@ -40,3 +40,13 @@ def test_first_difference():
     assert echo.first_difference(b"abc", b"abc") is None
     assert echo.first_difference(b"abc", b"abx") == 2
     assert echo.first_difference(b"abc", b"ab") == 2
+    assert echo.first_difference(b"ab", b"abc") == 2
+    assert echo.first_difference(b"", b"") is None
+    big = bytes(range(256)) * 65536  # 16 MiB, as the large echo scenarios send
+    for at in (0, 63, 64, 4097, len(big) // 2 + 1, len(big) - 1):
+        changed = bytearray(big)
+        changed[at] ^= 0xFF
+        if at + 100 < len(big):
+            changed[at + 100] ^= 0xFF  # a later difference must not hide the first
+        assert echo.first_difference(big, bytes(changed)) == at
+    assert echo.first_difference(big, big[:-1]) == len(big) - 1
