@@ -49,7 +49,7 @@ class ResponseReader:
         if self.framing == "lastline":
             start = max(0, self._scan - 4)
             window = bytes(self._buf[start:]) if start else bytes(self._buf)
-            end = find_lastline(window) if start == 0 else _find_lastline_after(window)
+            end = find_lastline(window, mid_response=start > 0)
             if end is not None:
                 end += start
                 self.surplus = bytes(self._buf[end:])
@@ -69,12 +69,3 @@ class ResponseReader:
         """Octets received (for lastline framing: up to and including the lastline)."""
         return bytes(self._buf)
 
-
-def _find_lastline_after(window: bytes) -> int | None:
-    """Like :func:`find_lastline`, but ``window`` starts mid-response, so only ``\\n.`` lines count."""
-    best: int | None = None
-    for ending in (b"\n.\r\n", b"\n.\n"):
-        pos = window.find(ending)
-        if pos >= 0 and (best is None or pos + len(ending) < best):
-            best = pos + len(ending)
-    return best

@@ -49,14 +49,15 @@ def encode_text(content: bytes, *, lastline: bool = True, stuff: bool = True, li
     return bytes(out)
 
 
-def find_lastline(data: bytes) -> int | None:
+def find_lastline(data: bytes, *, mid_response: bool = False) -> int | None:
     """Offset just past the lastline of a menu or text response, or ``None`` if it has not arrived.
 
     The lastline is a line consisting of ``.`` alone, at the start of ``data`` or right after an LF;
     a CRLF ending is canonical, a bare LF one is tolerated (GOPHER-TEXT-5, GOPHER-TEXT-7).  ``..``
-    lines and dots inside lines are content.
+    lines and dots inside lines are content.  With ``mid_response``, ``data`` is a window that starts
+    inside the response (not at a line start), so only a ``.`` line after an LF counts.
     """
-    for ending in (b".\r\n", b".\n"):
+    for ending in () if mid_response else (b".\r\n", b".\n"):
         if data.startswith(ending):
             return len(ending)
     best: int | None = None
