@@ -57,12 +57,11 @@ def still_serving(server: ServerTarget, after: str, *, dead_reqs=None, sent: byt
         probe.close()
 
 
-def timeout_server(server_factory, idle: float) -> ServerTarget:
-    """The server under test for a scenario that waits for the server's own idle or request timeout: a
-    reference (whose timeout the suite sets) is started with ``idle`` seconds, so the wait costs a few T
-    instead of the 8T every other scenario gives it; any other target is started as it is and held to the
-    scenario's bound as before."""
-    spec, _ = server_factory.nc_target
+def timeout_server(server_factory, spec, idle: float) -> ServerTarget:
+    """The server under test (``spec``, the scenario's target) for a scenario that waits for the server's
+    own idle or request timeout: a reference (whose timeout the suite sets) is started with ``idle``
+    seconds, so the wait costs a few T instead of the 8T every other scenario gives it; any other target is
+    started as it is and held to the scenario's bound as before."""
     return server_factory(idle_timeout=idle) if spec.kind == "ref" else server_factory()
 
 

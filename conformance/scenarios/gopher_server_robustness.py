@@ -185,12 +185,12 @@ def test_traversal(server):
 
 @scenario("gopher-server-request-timeout", protocol="gopher", role="server", category="timeouts",
           requirements=["GOPHER-REQ-7"])
-def test_request_timeout(server_factory):
+def test_request_timeout(server_factory, nc_target):
     """A client that never finishes its request line is disconnected (within 31 s, or 24 T if longer).
 
     The catalog allows a default request timeout of up to 30 s; a server that closes sooner ends the wait
     sooner.  The reference is started with a request timeout of 2T for this scenario."""
-    server = common.timeout_server(server_factory, settings().scaled(2))
+    server = common.timeout_server(server_factory, nc_target[0], settings().scaled(2))
     limit = max(settings().scaled(24), 31.0)
     with netio.connect(server.address("tcp")) as s:
         s.sendall(b"abc")

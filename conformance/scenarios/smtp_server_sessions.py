@@ -51,20 +51,20 @@ def test_quit_mid_transaction(server):
 
 
 @scenario("smtp-server-idle-timeout", category="timeouts", requirements=["SMTP-TIMEOUT-3", "NET-TCP-6"], **P)
-def test_idle_timeout(server_factory):
+def test_idle_timeout(server_factory, nc_target):
     """An idle session is closed after the server's idle timeout, with a 421 first (good practice).
 
     Applies to the reference (started with an idle timeout of 2T for this scenario) and to commands whose
     template passes `{timeout}` (taken as their idle timeout, 4T); otherwise the timeout is unknown (RFC 5321
     asks for at least 5 minutes) and the scenario is not applicable."""
-    spec, _ = server_factory.nc_target
+    spec, _ = nc_target
     if spec.kind == "ref":
         idle = settings().scaled(2)
     elif spec.kind == "cmd" and "{timeout}" in (spec.template or ""):
         idle = settings().scaled(4)
     else:
         raise NotApplicable("the idle timeout of this server is unknown (pass {timeout} as its idle timeout)")
-    server = common.timeout_server(server_factory, idle)
+    server = common.timeout_server(server_factory, spec, idle)
     with Dialogue(server) as d:
         got = netio.recv_to_eof(d.sock, idle + settings().scaled(8))
         d.log.append(("S", got.data))
