@@ -77,16 +77,17 @@ def default_workers(args, specs, extra: list[str]) -> tuple[int, str]:
     :data:`MANY_SCENARIOS` scenarios; a smaller run, or one narrowed by ``-k``/``-m`` (whose size is not
     known before collection), stays in one process, since each worker costs about a second of CPU to start
     (docs/performance.md, "Default worker count")."""
-    if any(e.split("=", 1)[0] in ("-k", "-m") or e.startswith(("-k", "-m")) for e in extra):
+    if any(e.startswith(("-k", "-m")) for e in extra):
         return 1, "-k/-m narrows the run"
     from conformance.registry import load_all
     from netconformance_fixtures.selection import selected
 
     protocols = set(args.protocol) or {s.protocol for s in specs} or None
-    roles = {(s.protocol, s.role) for s in specs}
+    roles = {(s.protocol, s.role) for s in specs}  # a protocol given targets runs only their roles
+    targeted = {p for p, _ in roles}
     count = sum(1 for meta in load_all().values()
                 if (protocols is None or meta.protocol in protocols)
-                and (not roles or (meta.protocol, meta.role) in roles or meta.protocol not in {p for p, _ in roles})
+                and (meta.protocol not in targeted or (meta.protocol, meta.role) in roles)
                 and selected(meta, args.nc_scenario, args.nc_requirement))
     try:
         cores = len(os.sched_getaffinity(0))
