@@ -160,9 +160,9 @@ def test_udp_any_datagram(server):
     for request in (b"", b"xyz"):
         with netio.udp_socket() as s:
             got = netio.udp_query(s, server.address("udp"), request, settings().scaled(2), expect=None, resends=2)
-        check(len(got) == 1, ["DAYTIME-UDP-1"] + (["NET-UDP-4"] if not request else []),
-              f"{len(got)} replies to one datagram", sent=request, expected="exactly one datagram",
-              received=b" | ".join(d.data for d in got) if got else "nothing")
+        check(1 <= len(got) <= got.sends, ["DAYTIME-UDP-1"] + (["NET-UDP-4"] if not request else []),
+              f"{len(got)} replies to one datagram (sent {got.sends} time(s))", sent=request,
+              expected="exactly one datagram", received=b" | ".join(d.data for d in got) if got else "nothing")
 
 
 @scenario("daytime-udp-single-datagram", protocol="daytime", role="server", category="protocol",

@@ -251,8 +251,8 @@ def test_udp_one_reply(server):
         got = netio.udp_query(s, server.address("udp"), data, settings().scaled(2), expect=None, resends=2)
     check(got, "ECHO-UDP-1", "no answer to a datagram", sent=data, expected="one identical datagram",
           received="nothing", when=f"within {settings().scaled(2):g} s")
-    check(len(got) == 1, "ECHO-UDP-1", f"{len(got)} datagrams answered one", sent=data,
-          expected="exactly one datagram", received=b"|".join(d.data for d in got))
+    check(len(got) <= got.sends, "ECHO-UDP-1", f"{len(got)} datagrams answered one (sent {got.sends} time(s))",
+          sent=data, expected="exactly one datagram", received=b"|".join(d.data for d in got))
     check(got[0].data == data, "ECHO-UDP-1", "the answer differs from the request",
           sent=data, expected=data, received=got[0].data)
 
@@ -319,7 +319,9 @@ def test_udp_sizes(server):
 @scenario("echo-udp-empty", protocol="echo", role="server", category="datagram-loss",
           requirements=["ECHO-UDP-5", "NET-UDP-4"], transports=UDP)
 def test_udp_empty(server):
-    """An empty datagram is answered with an empty datagram (de-facto: FreeBSD inetd does, BusyBox does not)."""
+    """An empty datagram is answered with an empty datagram: RFC 862 answers "a datagram" with its data, and
+    RFC 768's minimum length of eight makes a header with no data a datagram (FreeBSD inetd answers it,
+    BusyBox does not)."""
     with netio.udp_socket() as s:
         got = netio.udp_query(s, server.address("udp"), b"", settings().scaled(2), resends=2)
     check(got, ["ECHO-UDP-5", "NET-UDP-4"], "no answer to an empty datagram (treated as no data?)",
