@@ -246,9 +246,9 @@ import sys, time
 sys.path.insert(0, {root!r})
 from netconformance_fixtures.rawnet.env import RawEnv
 from netconformance_fixtures.rawnet.launch import start_server
-from netconformance_fixtures.targets import TargetSpec
+from netconformance_fixtures.targets import parse_spec
 env = RawEnv.create(2)
-spec = TargetSpec("server", "echo", ("tcp", "udp"), "ref", "ref", "echo=ref")
+spec = parse_spec("server", "echo=cmd:{{python}} -m reference_servers.echo --port {{port}}")
 srv = start_server(spec, env.namespace, __import__("pathlib").Path({tmp!r}), timeout=0.5, startup_timeout=20)
 import os
 print("READY", env.namespace.pid, srv.launched.pid, os.readlink(env.namespace.path), flush=True)
