@@ -322,3 +322,23 @@ def _in_group(pid: int, pgid: int) -> bool:
         return os.getpgid(pid) == pgid
     except OSError:
         return False
+
+
+# ---------------------------------------------------------------------- a client run inside the namespace
+@pytest.mark.parametrize("forkserver", ["1", "0"])
+def test_a_module_run_with_netns_runs_inside_that_namespace(forkserver, tmp_path, monkeypatch):
+    """``forkserver.run_module(netns=...)``: the fork server's child enters the namespace with setns, and
+    without the fork server the new interpreter goes through nsenter; either way it sees the namespace's
+    network, not ours."""
+    from netconformance_fixtures import forkserver as fs
+
+    need(2)
+    monkeypatch.setenv("NETCONFORMANCE_FORKSERVER", forkserver)
+    (tmp_path / "nsprobe.py").write_text("import os\nprint(os.readlink('/proc/self/ns/net'))\n")
+    ns = nsmod.create()
+    try:
+        run = fs.run_module([sys.executable, "-m", "nsprobe"], timeout=20, cwd=tmp_path, netns=ns.path)
+        assert run.status == 0, run.describe()
+        assert run.stdout.decode().strip() == os.readlink(ns.path) != os.readlink("/proc/self/ns/net")
+    finally:
+        ns.close()
