@@ -51,10 +51,29 @@ def still_serving(server: ServerTarget, after: str, *, dead_reqs=None, sent: byt
         fail(reqs, f"the server stopped listening after {after}: the service is gone for every client",
              sent=sent, expected="new connections accepted", received=f"connect: {exc.strerror or exc}",
              detail=server.exit_description() or None)
+    except ConnectionResetError:
+        # the listening socket closed with our connection queued: the process is going away (a loaded
+        # machine can take a while to end it); dead once it has, else left to the exchange
+        if _ends_within(server, settings().scaled(2)):
+            fail(reqs, f"the server died after {after}: the service is gone for every client",
+                 sent=sent, expected="the server keeps serving", received=server.exit_description())
     except OSError:
         pass  # a timeout or other error: left to the exchange, which reports it with its own ids
     finally:
         probe.close()
+
+
+def _ends_within(server: ServerTarget, seconds: float) -> bool:
+    """True once ``server``'s process has exited, looking every 20 ms for at most ``seconds``; False for a
+    process still running then, and at once for a target whose liveness is unknown (an address)."""
+    deadline = time.monotonic() + seconds
+    while server.alive() is not None:
+        if server.alive() is False:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return False
 
 
 def timeout_server(server_factory, spec, idle: float) -> ServerTarget:
@@ -96,7 +115,9 @@ def serving_exchange(server: ServerTarget, exchange: Exchange, after: str, *, de
     try:
         exchange(server.address("tcp"))
     except ScenarioFailure:
-        time.sleep(settings().scaled(0.2))
+        # a dying process can take a while to end on a loaded machine: wait for it (bounded) before looking
+        if not _ends_within(server, settings().scaled(1)):
+            time.sleep(settings().scaled(0.2))
         still_serving(server, after, dead_reqs=dead_reqs, sent=sent)
         raise
 
