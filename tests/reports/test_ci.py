@@ -36,7 +36,7 @@ def test_workflow_runs_the_matrix_uploads_reports_and_merges():
     jobs = wf["jobs"]
     assert jobs["matrix"]["strategy"]["matrix"]["protocol"] == PROTOCOLS
     text = json.dumps(jobs)
-    assert "-n 4" in text and "--junitxml" in text and "--html" in text and "upload-artifact" in text
+    assert "-n 2" in text and "--junitxml" in text and "--html" in text and "upload-artifact" in text
     assert "python -m conformance merge" in json.dumps(jobs["merge"])
     assert jobs["merge"]["needs"] == "matrix"
 
