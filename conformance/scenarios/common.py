@@ -67,8 +67,8 @@ def _ends_within(server: ServerTarget, seconds: float) -> bool:
     """True once ``server``'s process has exited, looking every 20 ms for at most ``seconds``; False for a
     process still running then, and at once for a target whose liveness is unknown (an address)."""
     deadline = time.monotonic() + seconds
-    while server.alive() is not None:
-        if server.alive() is False:
+    while (alive := server.alive()) is not None:
+        if not alive:
             return True
         if time.monotonic() >= deadline:
             return False
@@ -115,9 +115,12 @@ def serving_exchange(server: ServerTarget, exchange: Exchange, after: str, *, de
     try:
         exchange(server.address("tcp"))
     except ScenarioFailure:
-        # a dying process can take a while to end on a loaded machine: wait for it (bounded) before looking
-        if not _ends_within(server, settings().scaled(1)):
+        # a dying process can take a while to end on a loaded machine: wait for it (bounded) before looking;
+        # a target whose liveness is unknown (an address) gets a short settle
+        if server.alive() is None:
             time.sleep(settings().scaled(0.2))
+        else:
+            _ends_within(server, settings().scaled(1))
         still_serving(server, after, dead_reqs=dead_reqs, sent=sent)
         raise
 
