@@ -51,12 +51,16 @@ for _ in range(300):
         break
 '''
 
-#: a server that starts a detached helper (new session, stdio to /dev/null, environment cleared) and serves
-#: echo over TCP itself; the helper lives for ever unless killed
+#: a server that starts a detached helper (new session, stdio to /dev/null, environment cleared with
+#: ``--clear-env``) at once and serves echo over TCP itself; the helper lives for ever unless killed;
+#: ``--pidfile PATH``: append the helper's pid to PATH
 DETACHING = r'''
 import os, socket, subprocess, sys, threading
-subprocess.Popen(["sleep", "3600"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+helper = subprocess.Popen(["sleep", "3600"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                  stderr=subprocess.DEVNULL, start_new_session=True, env={} if "--clear-env" in sys.argv else None)
+if "--pidfile" in sys.argv:  # where the test finds the helpers it cannot find by the run tag (cleared environment)
+    with open(sys.argv[sys.argv.index("--pidfile") + 1], "a") as f:
+        f.write(f"{helper.pid}\n")
 srv = socket.create_server(("127.0.0.1", int(sys.argv[1])))
 def serve(conn):
     with conn:

@@ -42,6 +42,14 @@ def _run(tmp_path: Path, server: str, *extra: str, env_extra: dict | None = None
     return proc, took, tag, left
 
 
+def _is_helper(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read() == b"sleep\x003600\x00"
+    except OSError:
+        return False
+
+
 @pytest.mark.parametrize("clear_env, no_cgroup", [(False, False), (True, False), (True, True)],
                          ids=["inherited-env", "cleared-env", "cleared-env-no-cgroup"])
 @pytest.mark.timeout(BOUND_SECONDS + 60)
@@ -50,8 +58,17 @@ def test_detached_helper_leaves_nothing(tmp_path, clear_env, no_cgroup):
     subreaper and the namespace's own sweep must catch a helper that cleared its environment."""
     cmd = targets.write(tmp_path, "detaching", targets.DETACHING)
     flag = " --clear-env" if clear_env else ""
-    proc, took, _tag, left = _run(tmp_path, f"echo/tcp=name=detaching,cmd:{cmd} {{port}}{flag}",
+    pidfile = tmp_path / "helpers.pid"
+    proc, took, _tag, left = _run(tmp_path, f"echo/tcp=name=detaching,cmd:{cmd} {{port}}{flag} --pidfile {pidfile}",
                                   env_extra={"NETCONFORMANCE_NO_CGROUP": "1"} if no_cgroup else None)
+    # a helper that cleared its environment carries no run tag: found by the pid the server wrote down (the
+    # helper starts at once, before the harness could move the server into its cgroup after the start)
+    helpers = [int(p) for p in pidfile.read_text().split()] if pidfile.exists() else []
+    alive = [p for p in helpers if _is_helper(p)]
+    for pid in alive:
+        os.kill(pid, 9)
+    assert helpers, "the server never started its helper"
+    assert not alive, f"helpers left behind: {alive} of {len(helpers)}"
     assert proc.returncode in (0, 1), proc.stdout[-2000:] + proc.stderr[-2000:]
     results = json.loads((tmp_path / "r.json").read_text())["results"]
     raw = [r for r in results if "-raw-" in r["scenario"] and r["outcome"] not in ("skipped", "not-applicable")]
