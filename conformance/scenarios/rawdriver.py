@@ -124,7 +124,11 @@ def exchange(env, server, d: Dialogue, request: bytes | None = None, *, to_eof: 
     ep = open_conn(env, server)
     greeting = read_greeting(ep, d)
     if request:
-        (send or (lambda e, data: e.send(data)))(ep, request)
+        try:
+            (send or (lambda e, data: e.send(data)))(ep, request)
+        except TimeoutError as exc:  # reset, or never acknowledged: the target did not take the request
+            fail(reqs or d.reqs, f"{what}: the request was not taken: {exc}", sent=request, received=greeting,
+                 detail=server.exit_description() or None)
     got = read_answer(ep, d, len(greeting), request, scaled(8), to_eof=to_eof)
     if got.end not in ("complete", "eof"):
         fail(reqs or d.reqs, f"{what}: the answer did not complete", sent=request, received=greeting + got.data,

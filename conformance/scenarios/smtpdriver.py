@@ -49,6 +49,7 @@ class Dialogue:
         self.log: list[tuple[str, bytes]] = []
         self.received = bytearray()  # every octet of every reply, for line-level checks
         self.greeting: wire.Reply | None = None
+        self.send_error: str | None = None  # why the last write was refused (the server had closed)
         if greet:
             self.greeting = self.reply(reqs, "the greeting")
             if self.greeting.code != 220:
@@ -65,7 +66,10 @@ class Dialogue:
             else:
                 self.sock.sendall(data)
         except OSError as exc:
-            self.fail(("NET-TCP-5",), f"cannot send: {exc.strerror or exc} (the server closed the session?)")
+            # the server closed or reset the session before taking all of it: what that shows (a reply it
+            # sent first, or the close itself) is read by the next reply(), graded by the awaited step's ids,
+            # the same on every transport (over TCP a first write after the server's FIN still succeeds)
+            self.send_error = exc.strerror or str(exc) or type(exc).__name__
 
     def reply(self, reqs, what: str, timeout: float | None = None) -> wire.Reply:
         """The next complete reply, or a failure naming ``what`` was awaited."""
@@ -90,12 +94,18 @@ class Dialogue:
             except TimeoutError:
                 continue
             except ConnectionResetError:
-                self.fail(reqs, f"connection reset while waiting for the reply to {what}")
+                # a reset is the server closing too (with our input unread): the same ids as its FIN below, so
+                # the verdict does not depend on how its kernel ended the connection
+                self.fail((*_ids(reqs), "SMTP-QUIT-2"), f"the server reset the connection instead of replying to {what}",
+                          received=f"ECONNRESET after {self.parser.pending!r}", detail=self._refused())
             if not data:
                 self.fail((*_ids(reqs), "SMTP-QUIT-2"), f"the server closed the connection instead of replying to {what}",
-                          received=f"EOF after {self.parser.pending!r}")
+                          received=f"EOF after {self.parser.pending!r}", detail=self._refused())
             self.received += data
             self.parser.feed(data)
+
+    def _refused(self) -> str | None:
+        return f"our write had been refused: {self.send_error} (the server had closed)" if self.send_error else None
 
     def cmd(self, line: str | bytes, reqs=("SMTP-REPLY-1",), **kw) -> wire.Reply:
         data = line if isinstance(line, bytes) else line.encode() + b"\r\n"

@@ -10,7 +10,7 @@ from conformance.errors import NotApplicable
 from conformance.registry import scenario
 from conformance.scenarios import common
 from netconformance_fixtures import netio
-from netconformance_fixtures.context import settings
+from netconformance_fixtures.context import settings, unix
 from reference_servers.daytime import wire
 
 TCP = ("tcp",)
@@ -66,16 +66,21 @@ def test_ignores_input(server):
 
     RFC 867 says the input "is thrown away": a reply that echoes it, changes shape, or never comes is
     DAYTIME-TCP-3.  A reset (the server closed with the junk unread, and the kernel's RST destroyed the
-    date in flight) is NET-TCP-9, a SHOULD: the server did throw the input away, just not cleanly."""
+    date in flight) is NET-TCP-9, a SHOULD: the server did throw the input away, just not cleanly.  Over
+    AF_UNIX that reset destroys nothing (the date arrives whole, then the reset): no NET-TCP-9 there.  A
+    server that sends the date and closes before reading all the junk did what RFC 867 says: the rest of
+    the write failing is not held against it."""
     junk = b"GET / HTTP/1.0\r\n\r\n" + bytes(range(256)) * 40
     with netio.connect(server.address("tcp")) as s:
-        s.sendall(junk)
+        netio.send_unread(s, junk)  # a server that sends the date and closes before reading it all is right
         time.sleep(settings().scaled(0.2))
         got = netio.recv_to_eof(s, settings().scaled(4))
-    check(got.end != "reset", ["NET-TCP-9"],
+    # over AF_UNIX a close with unread input destroys nothing: the reader gets all that was sent, then the reset
+    ended = ("eof", "reset") if unix() else ("eof",)
+    check(got.end != "reset" or unix(), ["NET-TCP-9"],
           "the connection was reset after client input (closed with the input unread?): the date can be destroyed",
           sent=junk, expected="the date, then EOF", received=got.data, when=got.describe())
-    check(got.end == "eof" and got.data, ["DAYTIME-TCP-3"],
+    check(got.end in ended and got.data, ["DAYTIME-TCP-3"],
           "the date did not arrive, then EOF, after client input",
           sent=junk, expected="the date, then EOF", received=got.data, when=got.describe())
     plain = fetch_tcp(server.address("tcp"))

@@ -27,6 +27,11 @@ SERVERS = {
     "time_server_selectors.py": "--port {port}",
     "time_server_asyncio.py": "{port} --clock {clock}",
 }
+#: servers over an AF_UNIX stream socket only (``{path}``: the scenarios run over AF_UNIX)
+UNIX_SERVERS = {
+    "daytime_server_blunt.py": "--unix {path}",
+    "time_server_blunt.py": "--unix {path}",
+}
 CLIENTS = {
     "echo_client_threads.py": "{host} {port} {transport}",  # 5 s waits
     "echo_client_asyncio.py": "--host {host} --port {port} --{transport}",  # 10 s waits
@@ -52,6 +57,20 @@ def test_correct_socket_server(program):
     report = run_correct(["--protocol", protocol, "--server", _spec(program, SERVERS[program])], HERE / program,
                          files=[f"test_{protocol}_server.py"], workers=2)
     assert_correct(report)
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("program", list(UNIX_SERVERS))
+def test_correct_unix_server(program):
+    """A server that writes its answer and closes at once, input unread: over AF_UNIX the client's write may
+    be refused (EPIPE) before it is done, which is the server doing what its RFC says, not a failure."""
+    protocol = program.split("_", 1)[0]
+    report = run_correct(["--protocol", protocol, "--server", _spec(program, UNIX_SERVERS[program])], HERE / program,
+                         files=[f"test_{protocol}_server.py"], workers=2)
+    assert_correct(report)
+    assert all(r["transport"] == "tcp" for r in report["results"] if r["outcome"] == "passed")
+    ignores = [r for r in report["results"] if r["scenario"] == f"{protocol}-tcp-ignores-input"]
+    assert [r["outcome"] for r in ignores] == ["passed"], ignores
 
 
 @pytest.mark.timeout(600)

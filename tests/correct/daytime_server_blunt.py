@@ -1,0 +1,33 @@
+"""Daytime server (RFC 867) the way a first C program is written, over an AF_UNIX stream socket: one loop,
+accept, write the date, close at once; whatever a client sent is never read ("any data received is thrown
+away").  ctime format, UTC.  Over AF_UNIX closing with input unread destroys nothing, so nothing is owed.
+
+    python daytime_server_blunt.py --unix PATH
+"""
+
+import argparse
+import os
+import socket
+import time
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--unix", required=True)
+    args = p.parse_args()
+    if os.path.exists(args.unix):
+        os.unlink(args.unix)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(args.unix)
+    listener.listen(64)
+    while True:
+        conn, _ = listener.accept()
+        try:
+            conn.sendall((time.asctime(time.gmtime()) + "\r\n").encode("ascii"))
+        except OSError:
+            pass
+        conn.close()
+
+
+if __name__ == "__main__":
+    main()
