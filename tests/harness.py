@@ -4,11 +4,12 @@ and read back the JSON report, exactly as a user's run would produce it."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+
+import pytest_zygote
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "conformance" / "scenarios"
@@ -32,12 +33,12 @@ def run_scenarios(args: list[str], *, timeout: float = 900, files: list[str] | N
         paths = [str(SCENARIOS / f) for f in files] if files else [str(SCENARIOS)]
         # --assert=plain, as conformance/run.ini has it: no verdict comes from a bare assert, and rewriting the
         # whole distribution costs every process of the run about 0.3 s of CPU
-        cmd = [PY, "-m", "pytest", *paths, "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--assert=plain",
-               "--rootdir", str(ROOT),
+        cmd = [*paths, "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--assert=plain", "--rootdir", str(ROOT),
                "--json", str(report), "--conformance-timeout", "0.4", "--client-timeout", "6", *args]
         if workers:
             cmd += ["-n", str(workers)]
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=timeout)
+        # python -m pytest, forked from a process that has imported it all (tests/pytest_zygote.py)
+        proc = pytest_zygote.run(PY, cmd, cwd=ROOT, timeout=timeout)
         if not report.exists():
             raise AssertionError(f"no report; pytest exited {proc.returncode}:\n{proc.stdout.decode()[-3000:]}\n{proc.stderr.decode()[-2000:]}")
         data = json.loads(report.read_text())

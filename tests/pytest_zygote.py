@@ -1,0 +1,258 @@
+"""A fork server for the self-tests' scenario runs: one ``pytest`` run costs a fork, not a new interpreter.
+
+The self-tests judge the suite by running it, as a user would, a few hundred times per session
+(:func:`harness.run_scenarios`): each run was a new ``python -m pytest`` that imported pytest, its
+plugins, the netconformance plugin and the scenario modules again (about 0.5 s of CPU on this machine,
+more than most of the runs' own scenarios).  The zygote is one helper process per test process, started on
+first use, with all of that already imported (and nothing run).  Per run it forks a child that:
+
+* starts a new session (its own process group, which is killed when the run times out), and is sent
+  SIGKILL when the zygote dies (``PR_SET_PDEATHSIG``); the zygote ends when the test process's end of its
+  control socket closes;
+* takes the run's environment and working directory, has stdin on ``/dev/null`` and stdout/stderr in
+  files of the caller's, and calls ``pytest.main(args)`` as ``python -m pytest args`` would, then exits
+  with its status (``atexit`` handlers run, stdio flushed).
+
+The zygote is the child's parent: it waits for it and reports the exit status over the control socket.
+Runs whose environment differs from the zygote's in what an interpreter reads at startup (``PYTHON*``,
+locale), and every run when ``NETCONFORMANCE_SELFTEST_ZYGOTE=0``, get a new interpreter as before.
+Scenario runs use the same modules either way, from the same files; only the start-up is shared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+_STARTUP_VARS = ("PYTHON", "LC_", "LANG")
+_START_TIMEOUT = 60.0
+
+
+
+def _serve(fd: int) -> None:  # pragma: no cover - runs in the zygote (tested end to end)
+    """The zygote: preload, then serve requests (see the module docstring) until the control socket closes."""
+    import importlib.metadata
+
+    import pytest
+
+    sys.path[0] = os.getcwd()  # as ``python -m pytest`` run there has it (the checkout), not this file's directory
+    for ep in importlib.metadata.entry_points(group="pytest11"):
+        try:
+            ep.load()
+        except Exception:  # noqa: BLE001 - a plugin that cannot load is pytest's to report, in the run
+            pass
+    from conformance.registry import load_all
+
+    load_all()  # every scenario module, under the names pytest imports them by
+    ctl = socket.socket(fileno=fd)
+    ctl.send(b"ready")
+    children: set[int] = set()
+    while True:
+        try:
+            msg = ctl.recv(1 << 20)
+        except InterruptedError:
+            continue
+        if not msg:  # the test process is gone: so are its runs
+            for pid in children:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            os._exit(0)
+        req = json.loads(msg)
+        if req.get("op") == "wait":
+            _, status = os.waitpid(req["pid"], 0)
+            children.discard(req["pid"])
+            ctl.send(json.dumps({"pid": req["pid"], "status": os.waitstatus_to_exitcode(status)}).encode())
+            continue
+        pid = os.fork()
+        if pid:
+            children.add(pid)
+            ctl.send(json.dumps({"pid": pid}).encode())
+            continue
+        ctl.close()
+        os._exit(_child(req, pytest))
+
+
+def _child(req: dict, pytest) -> int:  # pragma: no cover - a forked child of the zygote
+    """One run: ``pytest.main(req["args"])`` in its own session, with the run's environment and directory."""
+    import atexit
+    import ctypes
+
+    code = 1
+    try:
+        os.setsid()
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the zygote
+        os.chdir(req["cwd"])
+        os.environ.clear()
+        os.environ.update(req["env"])
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        for fd, path in ((1, req["stdout"]), (2, req["stderr"])):
+            out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out, fd)
+            os.close(out)
+        sys.argv = [sys.executable, "-m", "pytest", *req["args"]]
+        code = int(pytest.main(req["args"]))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:  # noqa: BLE001 - reported as the interpreter would, on stderr, with status 1
+        import traceback
+
+        traceback.print_exc()
+    try:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # noqa: BLE001
+        pass
+    return code
+
+
+def enabled() -> bool:
+    return os.environ.get("NETCONFORMANCE_SELFTEST_ZYGOTE", "1") != "0"
+
+
+class ZygoteError(Exception):
+    """The zygote did not start or stopped answering."""
+
+
+class Zygote:
+    """The test process's handle on one zygote (see the module docstring)."""
+
+    def __init__(self, python: str) -> None:
+        self.python = python
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._ctl: socket.socket | None = None
+        self._env: dict[str, str] = {}
+
+    def _start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._env = dict(os.environ)
+        try:
+            self._proc = subprocess.Popen([self.python, __file__, str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                          cwd=str(Path(__file__).resolve().parent.parent), start_new_session=True)
+        finally:
+            theirs.close()
+        self._ctl = ours
+        if not _readable(ours, _START_TIMEOUT) or ours.recv(64) != b"ready":
+            err = self._proc.stderr.read(4000) if self._proc.poll() is not None else b""
+            self.stop()
+            raise ZygoteError(f"the zygote did not start: {err.decode('utf-8', 'replace')[-500:]}")
+
+    def stop(self) -> None:
+        if self._ctl is not None:
+            self._ctl.close()
+            self._ctl = None
+        if self._proc is not None:
+            try:
+                self._proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait(5)
+            if self._proc.stderr:
+                self._proc.stderr.close()
+            self._proc = None
+
+    def usable_for(self, env: dict[str, str]) -> bool:
+        def startup(e: dict[str, str]) -> dict[str, str]:
+            return {k: v for k, v in e.items() if k.startswith(_STARTUP_VARS)}
+        return self._proc is None or startup(env) == startup(self._env)
+
+    def run(self, args: list[str], *, cwd: Path, timeout: float) -> subprocess.CompletedProcess:
+        """``python -m pytest args`` in ``cwd`` with our environment, through a fork of the zygote.
+
+        Raises:
+            subprocess.TimeoutExpired: the run took longer than ``timeout`` seconds (it was killed).
+            ZygoteError: the zygote is not usable (the caller falls back to a new interpreter).
+        """
+        import tempfile
+
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self.stop()
+                self._start()
+            assert self._ctl is not None
+            with tempfile.TemporaryDirectory(prefix="nc-zygote-") as tmp:
+                out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
+                request = {"args": args, "cwd": str(cwd), "env": dict(os.environ), "stdout": str(out), "stderr": str(err)}
+                try:
+                    self._ctl.send(json.dumps(request).encode())
+                    if not _readable(self._ctl, 30):
+                        raise ZygoteError("the zygote did not fork")
+                    pid = json.loads(self._ctl.recv(1 << 16))["pid"]
+                except (OSError, ValueError, KeyError) as exc:
+                    self.stop()
+                    raise ZygoteError(f"the zygote stopped answering: {exc}") from None
+                exited = _wait_pid(pid, timeout)
+                if not exited:
+                    try:
+                        os.killpg(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                try:
+                    self._ctl.send(json.dumps({"op": "wait", "pid": pid}).encode())
+                    if not _readable(self._ctl, 30):
+                        raise ZygoteError("the zygote did not report the exit status")
+                    status = json.loads(self._ctl.recv(1 << 16))["status"]
+                except (OSError, ValueError, KeyError) as exc:
+                    self.stop()
+                    raise ZygoteError(f"the zygote stopped answering: {exc}") from None
+                stdout, stderr = out.read_bytes(), err.read_bytes()
+                if not exited:
+                    raise subprocess.TimeoutExpired(["pytest", *args], timeout, stdout, stderr)
+                return subprocess.CompletedProcess(["pytest", *args], status, stdout, stderr)
+
+
+def _readable(sock: socket.socket, timeout: float) -> bool:
+    return bool(select.select([sock], [], [], timeout)[0])
+
+
+def _wait_pid(pid: int, timeout: float) -> bool:
+    """Wait (a pidfd, bounded) until ``pid`` (not our child: the zygote's) has exited; True when it did."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if poller.poll(left * 1000):
+                return True
+    finally:
+        os.close(fd)
+
+
+_zygote: list[Zygote] = []
+
+
+def run(python: str, args: list[str], *, cwd: Path, timeout: float) -> subprocess.CompletedProcess:
+    """``python -m pytest args`` (see :meth:`Zygote.run`), or a new interpreter when the zygote cannot serve."""
+    if enabled():
+        if not _zygote or _zygote[0].python != python:
+            _zygote[:] = [Zygote(python)]
+        z = _zygote[0]
+        if z.usable_for(dict(os.environ)):
+            try:
+                return z.run(args, cwd=cwd, timeout=timeout)
+            except ZygoteError:
+                pass
+    return subprocess.run([python, "-m", "pytest", *args], cwd=cwd, capture_output=True, timeout=timeout)
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]))
