@@ -168,6 +168,18 @@ class Zygote:
             return {k: v for k, v in e.items() if k.startswith(_STARTUP_VARS)}
         return self._proc is None or startup(env) == startup(self._env)
 
+    def _ask(self, request: dict, key: str) -> int:
+        """Send ``request``; return ``key`` of the answer (30 s at most).  Raises ZygoteError (and stops it)."""
+        assert self._ctl is not None
+        try:
+            self._ctl.send(json.dumps(request).encode())
+            if not _readable(self._ctl, 30):
+                raise OSError(f"no {key} within 30 s")
+            return int(json.loads(self._ctl.recv(1 << 16))[key])
+        except (OSError, ValueError, KeyError) as exc:
+            self.stop()
+            raise ZygoteError(f"the zygote stopped answering: {exc}") from None
+
     def run(self, args: list[str], *, cwd: Path, timeout: float) -> subprocess.CompletedProcess:
         """``python -m pytest args`` in ``cwd`` with our environment, through a fork of the zygote.
 
@@ -185,28 +197,14 @@ class Zygote:
             with tempfile.TemporaryDirectory(prefix="nc-zygote-") as tmp:
                 out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
                 request = {"args": args, "cwd": str(cwd), "env": dict(os.environ), "stdout": str(out), "stderr": str(err)}
-                try:
-                    self._ctl.send(json.dumps(request).encode())
-                    if not _readable(self._ctl, 30):
-                        raise ZygoteError("the zygote did not fork")
-                    pid = json.loads(self._ctl.recv(1 << 16))["pid"]
-                except (OSError, ValueError, KeyError) as exc:
-                    self.stop()
-                    raise ZygoteError(f"the zygote stopped answering: {exc}") from None
+                pid = self._ask(request, "pid")
                 exited = _wait_pid(pid, timeout)
                 if not exited:
                     try:
                         os.killpg(pid, signal.SIGKILL)
                     except OSError:
                         pass
-                try:
-                    self._ctl.send(json.dumps({"op": "wait", "pid": pid}).encode())
-                    if not _readable(self._ctl, 30):
-                        raise ZygoteError("the zygote did not report the exit status")
-                    status = json.loads(self._ctl.recv(1 << 16))["status"]
-                except (OSError, ValueError, KeyError) as exc:
-                    self.stop()
-                    raise ZygoteError(f"the zygote stopped answering: {exc}") from None
+                status = self._ask({"op": "wait", "pid": pid}, "status")
                 stdout, stderr = out.read_bytes(), err.read_bytes()
                 if not exited:
                     raise subprocess.TimeoutExpired(["pytest", *args], timeout, stdout, stderr)
