@@ -2,7 +2,9 @@
 
 A protocol server subclasses :class:`ReferenceServer` and implements :meth:`ReferenceServer.handle_connection`
 (TCP, with asyncio streams, so partial reads and several units per segment are the stream's business)
-and/or :meth:`ReferenceServer.handle_datagram` (UDP).  The base class binds TCP and UDP on the same port,
+and/or :meth:`ReferenceServer.handle_datagram` (UDP).  A server may serve some TCP connections with an
+:class:`asyncio.Protocol` of its own instead (callbacks, no task or streams: cheaper per connection), through
+:meth:`ReferenceServer.connection_protocol`.  The base class binds TCP and UDP on the same port,
 serves any number of clients at once (one task each, so an idle client blocks nobody), survives resets and
 ICMP errors, bounds every session with an idle timeout, and stops cleanly::
 
@@ -33,6 +35,8 @@ log = logging.getLogger("reference_servers")
 MAX_DATAGRAM = 65_507
 #: bytes a session asks of each recv() (every reference reads at most 64 KiB at a time)
 RECV_SIZE = 65_536
+#: buffer limit of a session's StreamReader, in bytes (its reading pauses beyond twice that)
+STREAM_LIMIT = 2**20
 
 
 class ReferenceServer:
@@ -77,7 +81,7 @@ class ReferenceServer:
         self._thread: threading.Thread | None = None
         self._tcp_server: asyncio.base_events.Server | None = None
         self._udp_transport: asyncio.DatagramTransport | None = None
-        self._sessions: set[asyncio.Task] = set()
+        self._sessions: set = set()  # open sessions: tasks, and protocols of connection_protocol()
         self._ready = threading.Event()
         self._start_error: BaseException | None = None
 
@@ -92,6 +96,14 @@ class ReferenceServer:
 
     async def on_shutdown(self) -> None:
         """Called on the loop before open sessions are cancelled (SMTP says 421 here)."""
+
+    def connection_protocol(self) -> asyncio.Protocol | None:
+        """Hook, called on the loop for each TCP connection accepted: an :class:`asyncio.Protocol` to serve it
+        instead of a :meth:`handle_connection` session, or ``None`` (the default) for that session.  Such a
+        protocol calls :meth:`begin_session` in ``connection_made`` and :meth:`end_session` in
+        ``connection_lost``, bounds its waits itself, and ends its connection on ``cancel()`` (:meth:`stop`);
+        it may give the connection to a stream session (:meth:`serve_stream`)."""
+        return None
 
     # ------------------------------------------------------------------ lifecycle
     def start(self, timeout: float = 5.0) -> ReferenceServer:
@@ -206,7 +218,7 @@ class ReferenceServer:
         loop = asyncio.get_running_loop()
         self._addresses = {}
         if "tcp" in self._given:
-            self._tcp_server = await asyncio.start_server(self._session, sock=self._given["tcp"], limit=2**20)
+            self._tcp_server = await loop.create_server(self._accept, sock=self._given["tcp"])
             self._addresses["tcp"] = _sockname(self._given["tcp"])
         if "udp" in self._given:
             udp = self._given["udp"]
@@ -221,9 +233,7 @@ class ReferenceServer:
         port = self.requested_port
         self._addresses = {}
         if "tcp" in self.transports:
-            self._tcp_server = await asyncio.start_server(
-                self._session, self.host, port, reuse_address=True, limit=2**20
-            )
+            self._tcp_server = await loop.create_server(self._accept, self.host, port, reuse_address=True)
             sock = self._tcp_server.sockets[0]
             port = sock.getsockname()[1]
             self._addresses["tcp"] = (self.host, port)
@@ -259,13 +269,53 @@ class ReferenceServer:
             self._tcp_server.close()  # stop accepting first
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.on_shutdown(), 2.0)
-        for task in list(self._sessions):
-            task.cancel()
-        if self._sessions:
-            await asyncio.wait(list(self._sessions), timeout=2.0)
+        for session in list(self._sessions):
+            session.cancel()  # a task, or a protocol session (which ends its connection at once)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 2.0
+        while self._sessions and (left := deadline - loop.time()) > 0:
+            tasks = [s for s in self._sessions if isinstance(s, asyncio.Future)]
+            await (asyncio.wait(tasks, timeout=left) if tasks else asyncio.sleep(min(0.01, left)))
         await self._close_listeners()
 
-    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def _accept(self) -> asyncio.BaseProtocol:
+        """Protocol factory of the TCP listener: :meth:`connection_protocol`'s, else what
+        :func:`asyncio.start_server` makes (a StreamReaderProtocol running :meth:`_session`)."""
+        protocol = self.connection_protocol()
+        if protocol is None:
+            reader = asyncio.StreamReader(limit=STREAM_LIMIT, loop=self._loop)
+            protocol = asyncio.StreamReaderProtocol(reader, self._session, loop=self._loop)
+        return protocol
+
+    def begin_session(self, session: asyncio.Protocol, transport: asyncio.Transport) -> None:
+        """A protocol session (:meth:`connection_protocol`) starts on ``transport``: count it open, and read
+        64 KiB per recv() as every session (asyncio's transport has set TCP_NODELAY on a TCP socket)."""
+        self._sessions.add(session)
+        if getattr(transport, "max_size", 0) > RECV_SIZE:  # as in _session
+            transport.max_size = RECV_SIZE
+
+    def end_session(self, session: asyncio.Protocol) -> None:
+        """A protocol session has ended (its connection is lost, or given to :meth:`serve_stream`)."""
+        self._sessions.discard(session)
+        if self.reclaim_when_idle:
+            memory.collect_when_idle(self)
+
+    def serve_stream(self, transport: asyncio.Transport, handler, *, eof: bool = False) -> asyncio.Task:
+        """Serve the rest of a connection of a protocol session as a stream session that runs ``await
+        handler(reader, writer)`` (instead of :meth:`handle_connection`).  ``eof``: the peer has half-closed.
+        The protocol has consumed what it read, and calls :meth:`end_session` for itself."""
+        reader = asyncio.StreamReader(limit=STREAM_LIMIT, loop=self._loop)
+        protocol = asyncio.StreamReaderProtocol(reader, loop=self._loop)
+        transport.set_protocol(protocol)
+        protocol.connection_made(transport)
+        if eof:
+            reader.feed_eof()
+        writer = asyncio.StreamWriter(transport, protocol, reader, self._loop)
+        task = self._loop.create_task(self._session(reader, writer, handler))
+        self._sessions.add(task)
+        return task
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, handler=None) -> None:
         task = asyncio.current_task()
         assert task is not None
         self._sessions.add(task)
@@ -276,7 +326,7 @@ class ReferenceServer:
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
-            await self.handle_connection(reader, writer)
+            await (handler or self.handle_connection)(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError) as exc:
             log.debug("%s session ended: %r", self.NAME, exc)  # NET-TCP-5: only this session ends
         except asyncio.CancelledError:

@@ -27,6 +27,10 @@ Choices where RFC 1945 leaves room (documented here, relied on by the scenarios'
 * ``fault_paths``: GET/HEAD on these paths raises inside the handler, which must give 500 (HTTP10-ERR-4).
 * ``server_header``: the Server header's value, or ``None`` for no Server header (HTTP10-SEC-3).
 * ``behaviour``: a :class:`~reference_servers.http.peer.Behaviour` for client scenarios.
+
+I/O: while the behaviour delivers plainly (``normal``), a connection is served by a
+:class:`~reference_servers.http.fastpath.HttpSession` (an asyncio Protocol); otherwise, or with ``fast_path =
+False``, by :meth:`HttpServer.handle_connection` on streams.  Both answer with the same methods here.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from reference_servers.errors import IncompleteError
 
 from . import wire
 from .docroot import DocumentRoot, Refused, guess_type, listing, read_file
+from .fastpath import HttpSession
 from .peer import BEHAVIOURS, Behaviour, play
 
 log = logging.getLogger("reference_servers.http")
@@ -122,6 +127,8 @@ class HttpServer(ReferenceServer):
 
     NAME = "http"
     TRANSPORTS = ("tcp",)
+    #: serve connections whose behaviour delivers plainly with :class:`HttpSession` (False: streams always)
+    fast_path = True
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, root: str | os.PathLike,
                  transports: tuple[str, ...] | None = None, idle_timeout: float = 30.0, header_timeout: float = 10.0,
@@ -151,15 +158,30 @@ class HttpServer(ReferenceServer):
         self.exchanges: collections.deque[RecordedExchange] = collections.deque(maxlen=MAX_RECORDED)
         self._lock = threading.Lock()
         self._plain: tuple[Behaviour | None, bool] = (None, False)  # (behaviour, _delivers_plainly(behaviour))
+        self._deadlines: asyncio.TimerHandle | None = None  # checks the deadlines of the HttpSessions
+
+    async def on_shutdown(self) -> None:
+        if self._deadlines is not None:  # the HttpSessions are ended next, by cancel()
+            self._deadlines.cancel()
+            self._deadlines = None
 
     # ------------------------------------------------------------------ session
-    async def handle_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def connection_protocol(self) -> HttpSession | None:
+        """An :class:`HttpSession` while the behaviour delivers plainly, else ``None`` (a stream session)."""
+        return HttpSession(self) if self.fast_path and self._plainly(self.behaviour) else None
+
+    def _new_exchange(self) -> RecordedExchange:
+        """The :class:`RecordedExchange` of a new connection, appended to :attr:`exchanges`."""
         exchange = RecordedExchange(None, b"", b"", None)
         with self._lock:
             self.exchanges.append(exchange)
             if len(self.exchanges) > RECENT_FULL:
                 older = self.exchanges[-RECENT_FULL - 1]
                 older.raw, older.body = older.raw[:RECORDED_OLD], older.body[:RECORDED_OLD]
+        return exchange
+
+    async def handle_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        exchange = self._new_exchange()
         head, rest = await self._read_head(reader, writer, exchange)
         if head is None:
             return
@@ -182,27 +204,22 @@ class HttpServer(ReferenceServer):
                 except IncompleteError:
                     pass
                 except wire.RequestError as exc:
-                    exchange.raw, exchange.status = buf, exc.status
-                    await self._send_error(exc.status, str(exc), reader, writer)
+                    await self._deliver(self._head_refusal(exchange, buf, exc), reader, writer)
                     return None, b""
             left = min(self.idle_timeout, deadline - loop.time())
             if left <= 0:
-                log.debug("request head not complete within %s s; closing", self.header_timeout)
-                exchange.raw = buf
+                self._head_given_up(exchange, buf, idle=False)
                 return None, b""
             try:
                 async with asyncio.timeout(left):  # a timer, not wait_for's task per read
                     data = await reader.read(65536)
             except TimeoutError:
-                exchange.raw = buf
-                log.debug("client idle while sending its head; closing")
+                self._head_given_up(exchange, buf, idle=True)
                 return None, b""
             if not data:
-                exchange.raw = buf
-                if buf.strip():  # EOF inside the head: the request can never be completed
-                    exchange.status = 400
-                    await self._send_error(400, "connection half-closed before the end of the request "
-                                           "head (missing empty line?)", reader, writer)
+                refusal = self._head_refusal(exchange, buf, None)
+                if refusal is not None:
+                    await self._deliver(refusal, reader, writer)
                 return None, b""
             buf += data
             # parse again only when a line may have ended or a limit may be crossed (keeps trickling cheap)
@@ -210,6 +227,38 @@ class HttpServer(ReferenceServer):
 
     async def _answer(self, head: wire.RequestHead, rest: bytes, reader: asyncio.StreamReader,
                       writer: asyncio.StreamWriter, exchange: RecordedExchange) -> Response:
+        length = self._body_length(head)
+        if isinstance(length, Response):
+            return length
+        body = await self._read_body(rest, length, reader) if length else b""
+        return self._handle(exchange, head, length, body)
+
+    # ------------------------------------------------------------------ what both sessions decide alike
+    def _head_refusal(self, exchange: RecordedExchange, buf: bytes, exc: wire.RequestError | None) -> bytes | None:
+        """Record a head that will never be complete (``buf``: all received), malformed (``exc``) or cut by
+        EOF (``None``), and give the Full-Response refusing it; ``None`` (close without a response) for EOF
+        after nothing but whitespace."""
+        exchange.raw = buf
+        if exc is None:
+            if not buf.strip():
+                return None
+            exc = wire.RequestError("connection half-closed before the end of the request head (missing empty "
+                                    "line?)")
+        exchange.status = exc.status
+        response = self._error(exc.status, str(exc))
+        return wire.format_response(response.status, response.headers, response.body)
+
+    def _head_given_up(self, exchange: RecordedExchange, buf: bytes, *, idle: bool) -> None:
+        """Record a head not complete in time (HTTP10-CONN-4; ``idle``: a wait for more timed out)."""
+        exchange.raw = buf
+        if idle:
+            log.debug("client idle while sending its head; closing")
+        else:
+            log.debug("request head not complete within %s s; closing", self.header_timeout)
+
+    def _body_length(self, head: wire.RequestHead) -> int | Response:
+        """What a request head asks before its entity body: the octets of body to read (0 for none;
+        Content-Length, §7.2.2, at most ``max_body``), or the error :class:`Response` that answers it now."""
         if head.version is not None and head.version[0] > 1:
             return self._error(505, f"HTTP/{head.version[0]}.{head.version[1]} is not supported; this server "
                                     "speaks HTTP/1.0")
@@ -221,15 +270,17 @@ class HttpServer(ReferenceServer):
             return self._error(400, str(exc))
         if head.method == "POST" and length is None:
             return self._error(400, "POST requires a valid Content-Length")
-        body = b""
+        if length and length > self.max_body:
+            return self._error(400, f"request body of {length} bytes exceeds the limit of {self.max_body}")
+        return length or 0
+
+    def _handle(self, exchange: RecordedExchange, head: wire.RequestHead, length: int, body: bytes | None) -> Response:
+        """The response to a request whose head asked ``length`` octets of ``body`` (:meth:`_body_length`):
+        POST echo, GET/HEAD on the root; 400 when the peer half-closed before them (``body`` ``None``)."""
+        if body is None:
+            return self._error(400, f"connection half-closed before {length} body bytes arrived")
         if length:
-            if length > self.max_body:
-                return self._error(400, f"request body of {length} bytes exceeds the limit of {self.max_body}")
-            received = await self._read_body(rest, length, reader)
-            if received is None:
-                return self._error(400, f"connection half-closed before {length} body bytes arrived")
-            body = received
-            exchange.body = received[:MAX_RECORDED_BODY]
+            exchange.body = body[:MAX_RECORDED_BODY]
         try:
             if head.method == "POST":
                 return self._post(head, body)
@@ -343,20 +394,31 @@ class HttpServer(ReferenceServer):
     # ------------------------------------------------------------------ output
     async def _send(self, head: wire.RequestHead | None, response: Response, reader: asyncio.StreamReader,
                     writer: asyncio.StreamWriter) -> None:
+        behaviour = self.behaviour
+        raw_head, body = self._encode(head, response, behaviour)
+        if self._plainly(behaviour):
+            await self._deliver(raw_head + body, reader, writer)
+        else:
+            await play(behaviour.actions(raw_head, body), reader, writer, self.linger, self.idle_timeout)
+
+    def _encode(self, head: wire.RequestHead | None, response: Response,
+                behaviour: Behaviour) -> tuple[bytes, bytes]:
+        """``(head, body)`` octets of ``response`` to the request ``head`` as ``behaviour`` sends them: the
+        head is empty for a Simple-Response (§6), the body empty for HEAD and 304 (§8.2, §9.5)."""
         with_body = not (head is not None and head.method == "HEAD") and response.status != 304
         body = response.body if with_body else b""
-        behaviour = self.behaviour
         if head is not None and head.simple:
             raw_head = b""  # Simple-Response: the body alone (§6)
         else:
             raw_head = wire.format_response(response.status, behaviour.adjust_headers(response.headers,
                                                                                         len(response.body)))
+        return raw_head, body
+
+    def _plainly(self, behaviour: Behaviour) -> bool:
+        """:func:`_delivers_plainly` of ``behaviour``, remembered for the last behaviour asked about."""
         if self._plain[0] is not behaviour:
             self._plain = (behaviour, _delivers_plainly(behaviour))
-        if self._plain[1]:
-            await self._deliver(raw_head + body, reader, writer)
-        else:
-            await play(behaviour.actions(raw_head, body), reader, writer, self.linger, self.idle_timeout)
+        return self._plain[1]
 
     async def _deliver(self, data: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """What :func:`~reference_servers.http.peer.play` does with the one write of a plain behaviour: write
@@ -366,10 +428,3 @@ class HttpServer(ReferenceServer):
             writer.write(data)
         await drain_and_close(reader, writer, self.linger, self.idle_timeout)
 
-    async def _send_error(self, status: int, explanation: str, reader: asyncio.StreamReader,
-                          writer: asyncio.StreamWriter) -> None:
-        """Answer a request that could not be parsed (always a Full-Response) and close politely."""
-        response = self._error(status, explanation)
-        raw = wire.format_response(response.status, response.headers, response.body)
-        writer.write(raw)
-        await drain_and_close(reader, writer, self.linger, self.idle_timeout)
