@@ -37,23 +37,22 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import html
 import logging
 import os
-import re
 import stat
 import threading
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.base import ReferenceServer
 from reference_servers.errors import IncompleteError
+from reference_servers.streams import drain_and_close
 
 from . import wire
-from .docroot import DocumentRoot, Refused, guess_type, listing, read_file
+from .docroot import DocumentRoot, Refused, read_file
 from .fastpath import HttpSession
 from .peer import BEHAVIOURS, Behaviour, play
+from .responses import ABSOLUTE_URI, Response, ResponseBuilding
 
 log = logging.getLogger("reference_servers.http")
 
@@ -67,8 +66,6 @@ MAX_RECORDED = 1024
 MAX_RECORDED_BODY = 64 * 1024
 RECENT_FULL = 16
 RECORDED_OLD = 512
-_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
-_ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*(.*)$")
 _NORMAL = Behaviour()
 
 
@@ -76,16 +73,6 @@ def _delivers_plainly(behaviour: Behaviour) -> bool:
     """True when ``behaviour`` sends a response as one write and closes politely (the ``normal`` preset,
     whatever its name and ``gap``, which only separates pieces)."""
     return replace(behaviour, name=_NORMAL.name, gap=_NORMAL.gap) == _NORMAL
-
-
-@dataclass
-class Response:
-    """A response before it is written: ``status`` (int), ``headers`` (list of ``(name, value)``, str),
-    ``body`` (bytes; not sent for HEAD or a 304)."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes = b""
 
 
 @dataclass
@@ -103,7 +90,7 @@ class _Fault(Exception):
     """Raised on purpose for ``fault_paths`` (HTTP10-ERR-4)."""
 
 
-class HttpServer(ReferenceServer):
+class HttpServer(ResponseBuilding, ReferenceServer):
     """HTTP/1.0 origin server for one document root.
 
     Args:
@@ -309,7 +296,7 @@ class HttpServer(ReferenceServer):
 
     def _get(self, head: wire.RequestHead) -> Response:
         target = head.target
-        if m := _ABSOLUTE_URI.match(target):
+        if m := ABSOLUTE_URI.match(target):
             target = m.group(1) or "/"
         if not target.startswith("/"):
             return self._error(400, f"Request-URI {head.target!r} is neither an abs_path nor an absoluteURI")
@@ -338,58 +325,6 @@ class HttpServer(ReferenceServer):
         except PermissionError:
             return self._error(403, "access to this resource is forbidden")
         return self._file_response(head, real, st.st_mtime, body)
-
-    def _file_response(self, head: wire.RequestHead, real: str, mtime: float, body: bytes) -> Response:
-        now = time.time()
-        last_modified = min(mtime, now)  # never later than Date (HTTP10-HDR-4)
-        if head.method == "GET":  # HEAD is never conditional (HTTP10-HEAD-3)
-            ims_text = head.headers.get("If-Modified-Since")
-            ims = wire.parse_http_date(ims_text.split(";")[0]) if ims_text else None
-            if ims is not None and ims <= now and int(last_modified) <= ims:
-                return Response(304, self._base_headers(now))  # no entity headers (HTTP10-COND-6)
-        ctype, encoding = guess_type(real)
-        headers = self._base_headers(now) + [("Content-Type", ctype or "application/octet-stream")]
-        if encoding:
-            headers.append(("Content-Encoding", {"gzip": "x-gzip", "compress": "x-compress"}.get(encoding, encoding)))
-        headers += [("Content-Length", str(len(body))), ("Last-Modified", wire.format_http_date(last_modified))]
-        return Response(200, headers, body)
-
-    def _listing(self, path: str, real: str) -> Response:
-        try:
-            body = listing(path, real)
-        except PermissionError:
-            return self._error(403, "this directory cannot be listed")
-        headers = self._base_headers() + [("Content-Type", "text/html; charset=utf-8"),
-                                          ("Content-Length", str(len(body)))]
-        return Response(200, headers, body)
-
-    def _redirect(self, head: wire.RequestHead, code: int, location: str) -> Response:
-        if not _ABSOLUTE_URI.match(location):
-            host = head.headers.get("Host", "")
-            if not _HOST.match(host or ""):
-                bound_host, port = self.address("tcp")
-                host = f"{bound_host}:{port}"
-            location = f"http://{host}{location if location.startswith('/') else '/' + location}"
-        note = f'The document has moved <a href="{html.escape(location, quote=True)}">here</a>.'
-        response = self._error(code, "", markup=note)
-        response.headers.insert(len(response.headers) - 2, ("Location", location))
-        return response
-
-    def _error(self, status: int, explanation: str, *, markup: str | None = None) -> Response:
-        """An error or redirect response with an HTML body explaining it (HTTP10-STATUS-3).
-        ``explanation`` is text (escaped here); ``markup`` replaces it with ready HTML."""
-        title = f"{status} {wire.reason_phrase(status)}"
-        text = markup if markup is not None else html.escape(explanation)
-        body = (f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
-                f"<p>{text}</p></body></html>\n").encode()
-        return Response(status, self._base_headers() + [("Content-Type", "text/html; charset=utf-8"),
-                                                        ("Content-Length", str(len(body)))], body)
-
-    def _base_headers(self, now: float | None = None) -> list[tuple[str, str]]:
-        headers = [("Date", wire.format_http_date(now))]
-        if self.server_header:
-            headers.append(("Server", self.server_header))
-        return headers
 
     # ------------------------------------------------------------------ output
     async def _send(self, head: wire.RequestHead | None, response: Response, reader: asyncio.StreamReader,
@@ -422,7 +357,7 @@ class HttpServer(ReferenceServer):
 
     async def _deliver(self, data: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """What :func:`~reference_servers.http.peer.play` does with the one write of a plain behaviour: write
-        ``data``, then close politely (:func:`~reference_servers.base.drain_and_close`: a peer that reads none
+        ``data``, then close politely (:func:`~reference_servers.streams.drain_and_close`: a peer that reads none
         of it for ``idle_timeout`` seconds is dropped; FIN; discard its input for ``linger`` s, NET-TCP-9)."""
         if data:
             writer.write(data)
