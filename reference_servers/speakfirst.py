@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.base import ReferenceServer
+from reference_servers.streams import drain_and_close
 
 
 class SpeakFirstServer(ReferenceServer):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from reference_servers.base import ReferenceServer, drain, drain_and_close
+from reference_servers.base import ReferenceServer
 from reference_servers.echo import wire
+from reference_servers.streams import drain, drain_and_close
 
 
 class EchoServer(ReferenceServer):

@@ -23,9 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.base import ReferenceServer
 from reference_servers.errors import IncompleteError, ProtocolError
 from reference_servers.faults import StreamFaults, fragments, parse_spec, reset_stream, split_around
+from reference_servers.streams import drain_and_close
 
 from . import wire
 

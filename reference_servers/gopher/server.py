@@ -26,8 +26,9 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from reference_servers.base import ReferenceServer, drain_and_close
+from reference_servers.base import ReferenceServer
 from reference_servers.errors import IncompleteError, ProtocolError
+from reference_servers.streams import drain_and_close
 
 from . import menu, wire
 from .peer import WELL_BEHAVED, Behaviour, Delivery, PeerAbort, read_request

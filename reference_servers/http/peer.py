@@ -26,9 +26,10 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from reference_servers.base import ReferenceServer, drain, drain_and_close
+from reference_servers.base import ReferenceServer
 from reference_servers.errors import IncompleteError, ProtocolError
 from reference_servers.faults import Hold, Pacing, Pause, Reset, Step, Write, reset_stream
+from reference_servers.streams import drain, drain_and_close
 
 from . import wire
 

@@ -15,7 +15,6 @@ import contextlib
 import time
 from typing import TYPE_CHECKING
 
-from reference_servers.base import drain_and_close
 from reference_servers.smtp.behaviour import ShapedWriter, abort_with_reset
 from reference_servers.smtp.events import (
     NEED_DATA,
@@ -29,6 +28,7 @@ from reference_servers.smtp.events import (
 )
 from reference_servers.smtp.log import LOG_MESSAGES, CommandRecord, SessionLog
 from reference_servers.smtp.wire import KNOWN_VERBS
+from reference_servers.streams import drain_and_close
 
 if TYPE_CHECKING:
     from reference_servers.smtp.server import SmtpServer
