@@ -38,7 +38,7 @@ CASES = {
     # dgram_echo reads into char buf[DATAGRAM_SIZE] (2048): longer datagrams come back cut; a wait=yes
     # datagram service drain()s the datagrams queued while it ran ("Prevents looping next time")
     "xinetd-echo": ("xinetd", ["--server", f"echo=name=xinetd,cmd:{XINETD} echo {{port}} {{workdir}}"],
-                    "test_echo_server.py", {"echo-udp-sizes", "echo-udp-burst"}),
+                    "test_echo_server.py", {"echo-udp-sizes"}),
     # stream_daytime/stream_time write and close with the client's input unread: the kernel resets (a
     # warning) when the input arrived before the close, which races xinetd's own timing (see RACES)
     "xinetd-daytime": ("xinetd", ["--server", f"daytime=name=xinetd,cmd:{XINETD} daytime {{port}} {{workdir}}"],
@@ -55,7 +55,7 @@ CASES = {
 #: the fail-graded subset of a case's failures, where the grade itself is the verdict (the rest are warnings)
 MUST_FAILURES = {
     "socat-echo-udp": {"echo-udp-sizes", "echo-udp-empty"},
-    "xinetd-echo": {"echo-udp-sizes", "echo-udp-burst"},
+    "xinetd-echo": {"echo-udp-sizes"},
     "xinetd-daytime": set(),
     "xinetd-time": set(),
     "twisted-time": {"time-value-now", "time-clock-past-2038"},
@@ -64,10 +64,11 @@ MUST_FAILURES = {
 
 #: scenarios whose outcome on a case races the implementation's own timing, left out of the comparison:
 #: xinetd drains the datagrams queued while it served one, so of "a" and "bb" sent back to back "bb" is
-#: answered only when it arrives after the drain (echo-udp-burst, 20 datagrams, always loses some); its
+#: answered only when it arrives after the drain (echo-udp-burst, 20 datagrams, nearly always loses some: a
+#: MUST failure, NET-UDP-2/ECHO-UDP-1, when it does; a clean-clone run saw all 20 answered once); its
 #: daytime and time services close with the client's input unread, which resets only when the input
 #: arrived first (seen both ways on this machine: a NET-TCP-9 warning, or a pass)
-RACES = {"xinetd-echo": {"echo-udp-boundaries"}, "xinetd-daytime": {"daytime-tcp-ignores-input"},
+RACES = {"xinetd-echo": {"echo-udp-boundaries", "echo-udp-burst"}, "xinetd-daytime": {"daytime-tcp-ignores-input"},
          "xinetd-time": {"time-tcp-ignores-input"}}
 
 
