@@ -93,14 +93,18 @@ def survives_resets(server: ServerTarget, exchange: Exchange, *, partial: bytes 
     by the exchange's own ids (``reqs``, by default NET-TCP-5, a SHOULD: it dropped a session, not the
     service)."""
     address = server.address("tcp")
-    for _ in range(rounds):
-        sock = netio.connect(address)
-        if partial:  # a refused write (the server closed or died with it queued) is judged by what follows
-            netio.send_unread(sock, partial)
-        netio.rst_close(sock)
+    after = f"{rounds} clients reset their connections"
+    try:
+        for _ in range(rounds):
+            sock = netio.connect(address)  # a server dying of an earlier reset refuses or resets this one
+            if partial:  # a refused write (the server closed or died with it queued) is judged by what follows
+                netio.send_unread(sock, partial)
+            netio.rst_close(sock)
+    except ScenarioFailure:
+        _judge_dying(server, after, dead_reqs=dead_reqs, sent=partial or b"")
+        raise
     time.sleep(settings().scaled(0.2))
-    serving_exchange(server, exchange, f"{rounds} clients reset their connections", dead_reqs=dead_reqs,
-                     sent=partial or b"")
+    serving_exchange(server, exchange, after, dead_reqs=dead_reqs, sent=partial or b"")
 
 
 def serving_exchange(server: ServerTarget, exchange: Exchange, after: str, *, dead_reqs=None,
@@ -115,14 +119,20 @@ def serving_exchange(server: ServerTarget, exchange: Exchange, after: str, *, de
     try:
         exchange(server.address("tcp"))
     except (ScenarioFailure, OSError):  # OSError: a reset or refused write the exchange did not catch
-        # a dying process can take a while to end on a loaded machine: wait for it (bounded) before looking;
-        # a target whose liveness is unknown (an address) gets a short settle
-        if server.alive() is None:
-            time.sleep(settings().scaled(0.2))
-        else:
-            _ends_within(server, settings().scaled(1))
-        still_serving(server, after, dead_reqs=dead_reqs, sent=sent)
+        _judge_dying(server, after, dead_reqs=dead_reqs, sent=sent)
         raise
+
+
+def _judge_dying(server: ServerTarget, after: str, *, dead_reqs=None, sent: bytes | str | None = None) -> None:
+    """After a failed exchange: fail with the dead-server ids when the server is dying (one root cause,
+    one failure), else return and let the caller's failure stand.  A dying process can take a while to end
+    on a loaded machine: it is waited for (bounded) before looking; a target whose liveness is unknown (an
+    address) gets a short settle."""
+    if server.alive() is None:
+        time.sleep(settings().scaled(0.2))
+    else:
+        _ends_within(server, settings().scaled(1))
+    still_serving(server, after, dead_reqs=dead_reqs, sent=sent)
 
 
 def survives_icmp(server: ServerTarget, request: bytes, rounds: int = 5, reqs=("NET-UDP-6",)) -> None:
