@@ -1,9 +1,11 @@
 """The self-tests' pytest fork server (tests/pytest_zygote.py) runs ``python -m pytest`` as a new
-interpreter would: the run's environment and directory, its output and status, and a run that outlives
-its timeout is killed with everything it started."""
+interpreter would: the run's environment and directory, its output and status, its xdist workers (forks of
+the zygote too, in the run's process group), and a run that outlives its timeout is killed with everything
+it started, workers included."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -17,6 +19,16 @@ def test_world():
     assert os.environ["NC_ZYGOTE_PROBE"] == "42"
     assert os.getcwd() == os.path.dirname(os.path.abspath(__file__))
     print("from the run", file=sys.stderr)
+"""
+
+RECORDS_ITS_WORKER = """
+import json, os
+import pytest
+@pytest.mark.parametrize("n", range(4))
+def test_worker(n):
+    assert os.environ["NC_ZYGOTE_PROBE"] == "42"
+    with open(f"worker-{os.environ['PYTEST_XDIST_WORKER']}.json", "w") as f:
+        json.dump({"ppid": os.getppid(), "pgid": os.getpgrp(), "cwd": os.getcwd()}, f)
 """
 
 HANGS = """
@@ -43,13 +55,31 @@ def test_a_run_sees_its_environment_and_directory(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(not pytest_zygote.enabled(), reason="NETCONFORMANCE_SELFTEST_ZYGOTE=0")
-def test_a_run_past_its_timeout_is_killed_with_what_it_started(tmp_path):
+def test_a_runs_xdist_workers_are_forks_of_the_zygote_in_the_runs_process_group(tmp_path, monkeypatch):
+    (tmp_path / "test_worker.py").write_text(RECORDS_ITS_WORKER)
+    monkeypatch.setenv("NC_ZYGOTE_PROBE", "42")
+    proc = pytest_zygote.run(sys.executable, ["-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-n", "2",
+                                              "test_worker.py"], cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0 and b"4 passed" in proc.stdout, proc.stdout.decode() + proc.stderr.decode()
+    zygote = pytest_zygote._zygote[0]._proc.pid
+    seen = [json.loads(f.read_text()) for f in tmp_path.glob("worker-gw*.json")]
+    assert len(seen) == 2, seen
+    for worker in seen:
+        # a new interpreter would be the run's child (its parent the run, the leader of its group)
+        assert worker["ppid"] == zygote and worker["pgid"] != zygote, worker
+        assert worker["cwd"] == str(tmp_path)
+    assert seen[0]["pgid"] == seen[1]["pgid"]
+
+
+@pytest.mark.skipif(not pytest_zygote.enabled(), reason="NETCONFORMANCE_SELFTEST_ZYGOTE=0")
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_a_run_past_its_timeout_is_killed_with_what_it_started(tmp_path, workers):
     pidfile = tmp_path / "child.pid"
     (tmp_path / "test_hangs.py").write_text(HANGS % str(pidfile))
     started = time.monotonic()
     with pytest.raises(subprocess.TimeoutExpired):
-        pytest_zygote.run(sys.executable, ["-q", "-p", "no:randomly", "-p", "no:cacheprovider", "test_hangs.py"],
-                          cwd=tmp_path, timeout=8)
+        pytest_zygote.run(sys.executable, ["-q", "-p", "no:randomly", "-p", "no:cacheprovider", *workers,
+                                           "test_hangs.py"], cwd=tmp_path, timeout=8)
     assert time.monotonic() - started < 30
     pid = int(pidfile.read_text())
     deadline = time.monotonic() + 5
