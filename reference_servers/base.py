@@ -79,7 +79,7 @@ class ReferenceServer:
         self._unix_paths: list[str] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._tcp_server: asyncio.base_events.Server | None = None
+        self._tcp_server = None  # asyncio's Server, or an acceptor.Listener (see connection_protocol)
         self._udp_transport: asyncio.DatagramTransport | None = None
         self._sessions: set = set()  # open sessions: tasks, and protocols of connection_protocol()
         self._ready = threading.Event()
@@ -102,7 +102,9 @@ class ReferenceServer:
         instead of a :meth:`handle_connection` session, or ``None`` (the default) for that session.  Such a
         protocol calls :meth:`begin_session` in ``connection_made`` and :meth:`end_session` in
         ``connection_lost``, bounds its waits itself, and ends its connection on ``cancel()`` (:meth:`stop`);
-        it may give the connection to a stream session (:meth:`serve_stream`)."""
+        it may give the connection to a stream session (:meth:`serve_stream`).  A server that overrides this hook
+        accepts with :mod:`reference_servers.acceptor`, and its protocol may then serve the bare socket itself,
+        before any transport is made: ``protocol.serve_socket(sock) -> bool`` (True: served)."""
         return None
 
     # ------------------------------------------------------------------ lifecycle
@@ -218,7 +220,7 @@ class ReferenceServer:
         loop = asyncio.get_running_loop()
         self._addresses = {}
         if "tcp" in self._given:
-            self._tcp_server = await loop.create_server(self._accept, sock=self._given["tcp"])
+            self._tcp_server = await self._listen_tcp(sock=self._given["tcp"])
             self._addresses["tcp"] = _sockname(self._given["tcp"])
         if "udp" in self._given:
             udp = self._given["udp"]
@@ -233,7 +235,7 @@ class ReferenceServer:
         port = self.requested_port
         self._addresses = {}
         if "tcp" in self.transports:
-            self._tcp_server = await loop.create_server(self._accept, self.host, port, reuse_address=True)
+            self._tcp_server = await self._listen_tcp(host=self.host, port=port, reuse_address=True)
             sock = self._tcp_server.sockets[0]
             port = sock.getsockname()[1]
             self._addresses["tcp"] = (self.host, port)
@@ -250,6 +252,15 @@ class ReferenceServer:
             transport, _ = await loop.create_datagram_endpoint(lambda: _DatagramHandler(self, udp), sock=udp)
             self._udp_transport = transport
             self._addresses["udp"] = (self.host, transport.get_extra_info("sockname")[1])
+
+    async def _listen_tcp(self, **where):
+        """Serve TCP on ``where`` (``host``, ``port``, ``reuse_address``, or a bound ``sock``): asyncio's server, or
+        a :class:`~reference_servers.acceptor.Listener` when the class has its own :meth:`connection_protocol`."""
+        if type(self).connection_protocol is ReferenceServer.connection_protocol:
+            return await asyncio.get_running_loop().create_server(self._accept, **where)
+        from reference_servers.acceptor import listen
+
+        return await listen(self._accept, **where)
 
     async def _close_listeners(self) -> None:
         if self._tcp_server is not None:
@@ -287,9 +298,10 @@ class ReferenceServer:
             protocol = asyncio.StreamReaderProtocol(reader, self._session, loop=self._loop)
         return protocol
 
-    def begin_session(self, session: asyncio.Protocol, transport: asyncio.Transport) -> None:
-        """A protocol session (:meth:`connection_protocol`) starts on ``transport``: count it open, and read
-        64 KiB per recv() as every session (asyncio's transport has set TCP_NODELAY on a TCP socket)."""
+    def begin_session(self, session: asyncio.Protocol, transport: asyncio.Transport | None = None) -> None:
+        """A protocol session (:meth:`connection_protocol`) starts on ``transport`` (``None``: on the bare socket):
+        count it open, and read 64 KiB per recv() as every session (asyncio's transport has set TCP_NODELAY on a
+        TCP socket)."""
         self._sessions.add(session)
         if getattr(transport, "max_size", 0) > RECV_SIZE:  # as in _session
             transport.max_size = RECV_SIZE

@@ -5,8 +5,14 @@ gets 400; a ``..`` segment (before or after decoding) or a segment starting with
 resolving outside the root through a symbolic link gets 403; a missing file 404.  The common case, a
 path with no symbolic link, costs one ``lstat`` per component below the root and nothing else; any link
 or error on the way is resolved the slow way (``realpath`` then ``stat``), so the answers are those of
-``realpath`` + ``stat`` in every case.  :func:`read_file`, :func:`guess_type` and :func:`listing` give the
-body, type and directory listing.  No sockets here.
+``realpath`` + ``stat`` in every case.
+
+The root is resolved once, with ``realpath``, when the server starts: from then on its path is taken to
+lead to the root without a symbolic link, as for every directory above it, which no request examines
+again (a root given as a link keeps being the directory the link named at start).  Lookups go by path,
+so a root replaced by another directory is served as it now is, and a root removed gives 404s; a root
+replaced by a symbolic link is outside that assumption.  :func:`read_file`, :func:`guess_type` and
+:func:`listing` give the body, type and directory listing.  No sockets here.
 """
 
 from __future__ import annotations
@@ -85,30 +91,40 @@ class DocumentRoot:
             raise Refused(403, "access to this resource is forbidden") from None
 
     def _lookup(self, parts: list[str]) -> tuple[str, os.stat_result] | None:
-        """``(path, stat)`` of the root joined with ``parts`` when no component is a symbolic link: that
-        path is then its own realpath, inside the root, and the last ``lstat`` is its ``stat``.  ``None``
-        when a component is a link or cannot be examined: the caller resolves the slow way."""
-        path = self.real_root
+        """``(path, stat)`` of the root joined with ``parts`` when no component below the root is a symbolic
+        link (the root is one, see the module's docstring): that path is then its own realpath, inside the
+        root, and the last ``lstat`` is its ``stat``.  ``None`` when a component is a link or cannot be
+        examined: the caller resolves the slow way."""
+        prefix = self._prefix
         try:
-            st = os.lstat(path)
-            for i in range(len(parts)):
+            if not parts:
+                path = self.real_root
+                st = os.lstat(path)
+            for i in range(1, len(parts) + 1):
+                path = prefix + "/".join(parts[:i])
+                st = os.lstat(path)
                 if stat.S_ISLNK(st.st_mode):
                     return None
-                path = self._prefix + "/".join(parts[: i + 1])
-                st = os.lstat(path)
         except OSError:
             return None
         return None if stat.S_ISLNK(st.st_mode) else (path, st)
 
 
 def read_file(path: str, size: int) -> bytes:
-    """The whole file at ``path`` (``size``: its size when last seen, a hint), to its end even if it grew,
-    with four system calls where ``open().read()`` makes nine.  Raises OSError as ``open`` and ``read`` do."""
+    """The whole regular file at ``path`` (``size``: its size when last seen, a hint), to its end even if it
+    grew: read until a read returns fewer bytes than asked, which for a regular file happens only at its
+    end (the first read asks ``size + 1``, so a file that did not grow takes one read), with three system
+    calls where ``open().read()`` makes nine.  Raises OSError as ``open`` and ``read`` do."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
         chunks = []
-        while data := os.read(fd, 65536 if chunks else size + 1):
+        want = size + 1
+        while True:
+            data = os.read(fd, want)
             chunks.append(data)
+            if len(data) < want:
+                break
+            want = 65536
     finally:
         os.close(fd)
     return b"".join(chunks)

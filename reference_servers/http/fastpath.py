@@ -24,9 +24,12 @@ timeout acts at most :data:`TICK` s after its deadline and always before anythin
 * linger (NET-TCP-9): FIN after the response, then what the peer still sends is discarded until its FIN,
   or for ``linger`` seconds; then close (RST when the peer left unread input or the reply is stuck).
 
-A reset ends the session at once (logged at DEBUG while the request is still being read, as the stream
-session logs it).  Should the server's behaviour stop delivering plainly while a request is being read, the
-response is played by :func:`~reference_servers.http.peer.play` in a stream session
+A connection whose request comes whole in its first segment is served on the bare socket, without a
+transport, by :mod:`~reference_servers.http.inline` (:meth:`HttpSession.serve_socket`), in the same phases;
+the HttpSession takes over what that does not finish.  A reset ends the session at once (logged at DEBUG
+while the request is still being read, as the stream session logs it).  Should the server's behaviour stop
+delivering plainly while a request is being read, the response is played by
+:func:`~reference_servers.http.peer.play` in a stream session
 (:meth:`~reference_servers.base.ReferenceServer.serve_stream`).
 """
 
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from typing import TYPE_CHECKING
 
 from reference_servers.errors import IncompleteError
@@ -42,10 +46,11 @@ from . import wire
 from .peer import play
 
 if TYPE_CHECKING:
+    from .inline import InlineSession as Taken
     from .peer import Action
     from .server import HttpServer, Response
 
-__all__ = ["TICK", "HttpSession", "check_deadlines"]
+__all__ = ["TICK", "HttpSession", "check_deadlines", "watch_deadlines"]
 
 log = logging.getLogger("reference_servers.http")
 
@@ -62,11 +67,14 @@ class HttpSession(asyncio.Protocol):
         server: the server (its limits, timeouts and ``linger`` in seconds, handlers, ``exchanges``).
 
     ``deadline`` (loop time, seconds) is when the current phase times out; ``cancel()`` ends the connection
-    now (the server's stop), as cancelling a stream session's task does.
+    now (the server's stop), as cancelling a stream session's task does.  The connection starts on the bare
+    socket (:meth:`serve_socket`); when it is not simple this session takes it over on a transport, from
+    where its :class:`~reference_servers.http.inline.InlineSession` (``taken``) left it: the head still to
+    come (what was read is this session's first read), or the response's octets still to write.
     """
 
     __slots__ = ("server", "transport", "exchange", "phase", "buf", "head", "body", "length", "eof", "paused",
-                 "deadline", "head_deadline")
+                 "deadline", "head_deadline", "taken")
 
     def __init__(self, server: HttpServer) -> None:
         self.server = server
@@ -74,18 +82,28 @@ class HttpSession(asyncio.Protocol):
         self.buf = b""
         self.head: wire.RequestHead | None = None
         self.eof = self.paused = False
+        self.taken: Taken | None = None  # the InlineSession whose connection this session takes over
 
     # ------------------------------------------------------------------ asyncio callbacks
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         server = self.server
         self.transport: asyncio.Transport = transport  # type: ignore[assignment]
         server.begin_session(self, transport)  # type: ignore[arg-type]
-        self.exchange = server._new_exchange()
-        if server._deadlines is None:
-            server._deadlines = server._loop.call_later(TICK, check_deadlines, server)
+        watch_deadlines(server)
         now = server._loop.time()
-        self.head_deadline = now + server.header_timeout
-        self._wait_head(now)
+        taken, self.taken = self.taken, None
+        if taken is None:
+            self.exchange = server._new_exchange()
+            self.head_deadline = now + server.header_timeout
+            self._wait_head(now)
+            return
+        self.exchange, self.head_deadline, received, unsent = taken.take()
+        if unsent is not None:
+            self._deliver(unsent)
+        else:
+            self._wait_head(now)
+            if self.phase == _HEAD:
+                self.data_received(received)
 
     def data_received(self, data: bytes) -> None:
         try:
@@ -141,6 +159,16 @@ class HttpSession(asyncio.Protocol):
     def cancel(self) -> None:
         """End the connection now (FIN, or RST when a reply is stuck in the buffer), as on the server's stop."""
         self._finish()
+
+    def serve_socket(self, sock: socket.socket) -> bool:
+        """Hook of :mod:`reference_servers.acceptor`: serve the connection just accepted on ``sock`` (non-blocking)
+        on the bare socket while it is simple (:class:`~reference_servers.http.inline.InlineSession`; this
+        session takes it over when it is not).  True, unless the server's ``bare_sockets`` is False (then a
+        transport is made for this session at once)."""
+        if not self.server.bare_sockets:
+            return False
+        InlineSession(self, sock)
+        return True
 
     # ------------------------------------------------------------------ request
     def _head_data(self, data: bytes) -> None:
@@ -274,12 +302,23 @@ class HttpSession(asyncio.Protocol):
         self._finish()
 
 
+def watch_deadlines(server: HttpServer) -> None:
+    """Have :func:`check_deadlines` run for ``server`` (a session is starting)."""
+    if server._deadlines is None:
+        server._deadlines = server._loop.call_later(TICK, check_deadlines, server)
+
+
 def check_deadlines(server: HttpServer) -> None:
-    """Time out the sessions of ``server`` whose deadline has passed; again in :data:`TICK` seconds while
-    any is open (``server._deadlines`` holds the timer, ``None`` when none runs)."""
+    """Time out the sessions of ``server`` whose deadline has passed: its :class:`HttpSession` and
+    :class:`~reference_servers.http.inline.InlineSession` objects, every session that is not a task (each has a
+    ``phase``, a ``deadline`` and ``_timed_out()``); again in :data:`TICK` seconds while any is open
+    (``server._deadlines`` holds the timer, ``None`` when none runs)."""
     now = server._loop.time()
-    sessions = [s for s in server._sessions if type(s) is HttpSession]
+    sessions = [s for s in server._sessions if not isinstance(s, asyncio.Future)]
     for session in sessions:
         if session.phase != _DONE and session.deadline <= now:
             session._timed_out()
     server._deadlines = server._loop.call_later(TICK, check_deadlines, server) if sessions else None
+
+
+from .inline import InlineSession  # noqa: E402  (inline.py builds on this module's phases and deadlines)

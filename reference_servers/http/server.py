@@ -116,6 +116,9 @@ class HttpServer(ResponseBuilding, ReferenceServer):
     TRANSPORTS = ("tcp",)
     #: serve connections whose behaviour delivers plainly with :class:`HttpSession` (False: streams always)
     fast_path = True
+    #: let the fast path serve a connection whose request comes whole in its first read on the bare socket
+    #: (:mod:`reference_servers.http.inline`; False: an HttpSession on a transport from the start)
+    bare_sockets = True
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, root: str | os.PathLike,
                  transports: tuple[str, ...] | None = None, idle_timeout: float = 30.0, header_timeout: float = 10.0,

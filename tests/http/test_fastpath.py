@@ -1,9 +1,12 @@
-"""The fast path of the HTTP reference server (reference_servers/http/fastpath.py) against its stream session.
+"""The fast paths of the HTTP reference server (reference_servers/http/fastpath.py, inline.py) against its
+stream session.
 
-Two servers on the same document root and settings, one serving with :class:`HttpSession` (the default), one
-with ``fast_path = False`` (every connection a stream session, ``handle_connection``), get the same requests,
-however segmented, and must answer the same octets (Date aside), close the same way (FIN, or without a
-response), record the same exchange and log the same lines.
+Three servers on the same document root and settings, one serving on the bare socket with
+:class:`InlineSession` and :class:`HttpSession` (the default), one with :class:`HttpSession` on a transport
+for every connection (``bare_sockets = False``), one with ``fast_path = False`` (every connection a stream
+session, ``handle_connection``), get the same requests, however segmented, and must answer the same octets
+(Date aside), close the same way (FIN, or without a response), record the same exchange and log the same
+lines.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from http_testlib import BINARY, TEXT, make_docroot
 
 from reference_servers.http import wire
 from reference_servers.http.fastpath import HttpSession
+from reference_servers.http.inline import InlineSession
 from reference_servers.http.peer import BEHAVIOURS
 from reference_servers.http.server import HttpServer
 
@@ -32,13 +36,16 @@ _DATE = re.compile(rb"\r\nDate: [^\r\n]*\r\n")
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    """``(fast, stream)``: the same server twice, with and without the fast path."""
+    """``(inline, fast, stream)``: the same server three times: as it is, without the bare-socket path, and
+    without any fast path."""
     root = make_docroot(tmp_path_factory.mktemp("fastpath") / "root")
+    inline = HttpServer(root=root, **SETTINGS)
     fast = HttpServer(root=root, **SETTINGS)
+    fast.bare_sockets = False
     stream = HttpServer(root=root, **SETTINGS)
     stream.fast_path = False
-    with fast.start(), stream.start():
-        yield fast, stream
+    with inline.start(), fast.start(), stream.start():
+        yield inline, fast, stream
 
 
 def talk(srv, pieces: list[bytes], *, gap: float = 0.0, shutdown: bool = False, timeout: float = 5.0):
@@ -75,7 +82,7 @@ def recorded(srv) -> tuple:
 
 
 def same_answer(servers, pieces: list[bytes], **kw) -> bytes:
-    """Run one exchange against both servers; assert the same octets (Date and the bound port aside), end
+    """Run one exchange against every server; assert the same octets (Date and the bound port aside), end
     and record, and an end that comes at once (the server's FIN follows its response, NET-TCP-9)."""
     results = []
     for srv in servers:
@@ -84,7 +91,7 @@ def same_answer(servers, pieces: list[bytes], **kw) -> bytes:
         time.sleep(0.02)  # the record is complete once the server has closed; give its thread a moment
         data = _DATE.sub(b"\r\nDate: -\r\n", data).replace(b":%d/" % srv.port, b":PORT/")
         results.append((data, how, recorded(srv)))
-    assert results[0] == results[1]
+    assert results[0] == results[1] == results[2]
     return results[0][0]
 
 
@@ -187,8 +194,7 @@ def test_big_file_and_a_client_that_keeps_sending(servers):
 def test_a_client_that_never_reads_is_dropped(servers):
     """A response the peer does not read ends its session ``idle_timeout`` seconds after the write (the
     drain's bound; what the kernel already holds still flows), in both sessions."""
-    fast, _ = servers
-    (fast.root / "big.bin").write_bytes(bytes(8 << 20))
+    (servers[0].root / "big.bin").write_bytes(bytes(8 << 20))
     try:
         for srv in servers:
             with socket.create_connection(srv.address(), timeout=5) as s:
@@ -203,7 +209,7 @@ def test_a_client_that_never_reads_is_dropped(servers):
                 assert recorded(srv)[3] == 200
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     finally:
-        (fast.root / "big.bin").unlink()
+        (servers[0].root / "big.bin").unlink()
 
 
 def test_slowloris_and_idle_clients_are_closed_without_a_response(servers, caplog):
@@ -233,7 +239,7 @@ def test_a_client_silent_inside_the_body_is_closed_without_a_response(servers, c
         time.sleep(0.02)
         outcomes.append((data, how, recorded(srv), [m for m in caplog.messages if "session ended" in m]))
         assert 0.7 < waited < 1.5
-    assert outcomes[0] == outcomes[1]
+    assert outcomes[0] == outcomes[1] == outcomes[2]
     assert outcomes[0][:2] == (b"", "fin") and outcomes[0][2][3] is None
     assert outcomes[0][3] == ["http session ended: TimeoutError()"]
 
@@ -258,17 +264,29 @@ def test_resets_end_only_their_session(servers, caplog):
         assert not srv._sessions
 
 
+def _session_types(srv, final: type) -> list[type]:
+    """The types of the open sessions of ``srv`` once one of them is a ``final`` (at most 2 s)."""
+    deadline = time.monotonic() + 2
+    while not any(type(x) is final for x in list(srv._sessions)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return [type(x) for x in list(srv._sessions)]
+
+
 def test_plain_connections_are_served_by_the_fast_path(servers):
-    fast, stream = servers
-    for srv, kind in ((fast, HttpSession), (stream, asyncio.Task)):
+    """A plain connection whose head comes in one piece is served on the bare socket; one whose head does not
+    is given to its HttpSession on a transport, with what was read."""
+    inline, fast, stream = servers
+    for srv, kind in ((inline, HttpSession), (fast, HttpSession), (stream, asyncio.Task)):
         with socket.create_connection(srv.address(), timeout=5) as s:
             s.sendall(b"GET /hello.txt HTTP/1.0\r\n")
-            deadline = time.monotonic() + 2
-            while not srv._sessions and time.monotonic() < deadline:
-                time.sleep(0.01)
-            assert [type(x) for x in srv._sessions] == [kind]
+            assert _session_types(srv, kind) == [kind]
             s.sendall(b"\r\n")
             assert s.recv(65536).startswith(b"HTTP/1.0 200 ")
+    with socket.create_connection(inline.address(), timeout=5) as s:  # silent: waited for on the bare socket
+        assert _session_types(inline, InlineSession) == [InlineSession]
+        s.sendall(b"GET /hello.txt HTTP/1.0\r\n\r\nmore")
+        assert s.recv(65536).startswith(b"HTTP/1.0 200 ")
+        assert _session_types(inline, InlineSession) == [InlineSession]  # lingering, on the bare socket
 
 
 def test_other_behaviours_keep_the_stream_session(tmp_path):
@@ -300,8 +318,8 @@ def test_behaviour_changed_during_a_request_is_played_as_the_stream_session_play
                     srv.behaviour = BEHAVIOURS["normal"]
             head, _, body = _DATE.sub(b"\r\nDate: -\r\n", data).partition(b"\r\n\r\n")
             outcomes.append((behaviour, head, body if behaviour == "fragmented" else None, how))
-    assert outcomes[0] == outcomes[1] and outcomes[2] == outcomes[3]
-    assert outcomes[0][2] == BINARY and outcomes[0][3] == "fin" and outcomes[2][3] == "rst"
+    assert outcomes[0] == outcomes[1] == outcomes[2] and outcomes[3] == outcomes[4] == outcomes[5]
+    assert outcomes[0][2] == BINARY and outcomes[0][3] == "fin" and outcomes[3][3] == "rst"
 
 
 def test_stop_ends_open_sessions_promptly(tmp_path):
@@ -313,7 +331,7 @@ def test_stop_ends_open_sessions_promptly(tmp_path):
         deadline = time.monotonic() + 2
         while len(srv._sessions) < 3 and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert all(isinstance(x, HttpSession) for x in srv._sessions) and len(srv._sessions) == 3
+        assert all(isinstance(x, (InlineSession, HttpSession)) for x in srv._sessions) and len(srv._sessions) == 3
         started = time.monotonic()
         srv.stop()
         assert time.monotonic() - started < 1.5
@@ -327,11 +345,10 @@ def test_stop_ends_open_sessions_promptly(tmp_path):
 
 
 def test_many_concurrent_clients(servers):
-    fast, _ = servers
     results = []
 
     def worker():
-        results.append(talk(fast, CASES["get-binary"])[0].endswith(BINARY))
+        results.append(talk(servers[0], CASES["get-binary"])[0].endswith(BINARY))
 
     threads = [threading.Thread(target=worker) for _ in range(24)]
     for t in threads:
