@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -89,3 +90,28 @@ def test_a_failed_exchange_after_the_probe_is_graded_by_what_broke(dies, graded)
         listener.close()
     assert tuple(failure.value.requirements) == graded, failure.value
     assert ("died" in str(failure.value)) == dies
+
+
+def test_a_peer_keeps_sending_to_a_client_that_starts_reading_late():
+    """A scripted peer answers a 4 MiB item to a client that sends its request, then does not read for 1 s
+    (a loaded machine had not scheduled it): the whole item arrives.  The peer's write used to inherit the
+    0.2 s timeout of its last read and cut the item short, and a correct client was failed for printing it."""
+    from netconformance_fixtures.peers import TcpPeer
+
+    transcript.reset()
+    item = bytes(range(256)) * (4 * 2**12)
+    sent = []
+
+    def handler(conn):
+        conn.recv_until(lambda b: b"\n" in b, 5)
+        sent.append(conn.send(item))
+        conn.close()
+
+    with TcpPeer(handler) as peer, socket.create_connection(peer.address, timeout=10) as client:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)  # the peer must wait
+        client.sendall(b"/large.bin\r\n")
+        time.sleep(1.0)
+        got = bytearray()
+        while data := client.recv(65536):
+            got += data
+    assert sent == [True] and bytes(got) == item, f"{len(got)} of {len(item)} bytes arrived"
