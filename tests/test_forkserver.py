@@ -345,5 +345,6 @@ def test_an_exit_before_listening_is_reported_at_once():
 
     started = time.monotonic()
     with pytest.raises(TargetStartError, match="exited with status 3"):
-        _launch_and_wait(["sh", "-c", "echo oops >&2; exit 3"], 9, ("tcp",), timeout=10)
-    assert time.monotonic() - started < 3
+        _launch_and_wait(["sh", "-c", "echo oops >&2; exit 3"], 9, ("tcp",), timeout=60)
+    # at once: long before the startup timeout (a loaded machine took 4.8 s to start and end the shell)
+    assert time.monotonic() - started < 20
