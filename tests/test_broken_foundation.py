@@ -203,6 +203,7 @@ def _problems(program: str, bugs: dict, results: list[dict]) -> dict[str, list[s
     return problems
 
 
+@pytest.mark.long
 @pytest.mark.timeout(1500)
 @pytest.mark.parametrize("protocol,role,program,share,shares", RUNS,
                          ids=[p if n == 1 else f"{p}:{i + 1}of{n}" for _, _, p, i, n in RUNS])

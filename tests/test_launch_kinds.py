@@ -42,6 +42,7 @@ def test_cat_is_an_inetd_echo_service():
     assert not failed(report) and not with_outcome(report, "error"), report["_stdout"][-3000:]
 
 
+@pytest.mark.long
 def test_inetd_program_that_never_flushes_is_caught():
     spec = f"echo/tcp=name=buffered,inetd:{BARE_PYTHON} {BROKEN / 'echo_inetd_buffered.py'}"
     # most scenarios wait out their timer for an echo that comes only at the end

@@ -21,6 +21,7 @@ CLIENTS = {
 }
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("program", SERVERS)
 def test_correct_gopher_server(program):
     cmd = f"{{python}} {HERE / program} --port {{port}} --root {{root}}"
@@ -29,6 +30,7 @@ def test_correct_gopher_server(program):
     assert_correct(report)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("program", list(CLIENTS))
 def test_correct_gopher_client(program):
     cmd = f"{BARE_PYTHON} {HERE / program} {CLIENTS[program]}"

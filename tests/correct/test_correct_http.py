@@ -34,6 +34,7 @@ def test_correct_http_server(program):
     assert_correct(report)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("program", list(CLIENTS))
 def test_correct_http_client(program):
     args, limit = CLIENTS[program]

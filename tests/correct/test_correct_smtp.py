@@ -22,6 +22,7 @@ CLIENTS = {
 CASES = [("server", p, a) for p, a in SERVERS.items()] + [("client", p, a) for p, a in CLIENTS.items()]
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("role,program,args", CASES, ids=[c[1][:-3] for c in CASES])
 def test_correct_program(role, program, args):
     if "aiosmtpd" in program:

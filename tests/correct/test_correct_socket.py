@@ -73,6 +73,7 @@ def test_correct_unix_server(program):
     assert [r["outcome"] for r in ignores] == ["passed"], ignores
 
 
+@pytest.mark.long
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("program", list(CLIENTS))
 def test_correct_socket_client(program):

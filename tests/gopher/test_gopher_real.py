@@ -59,6 +59,7 @@ MUST_FAILURES = {
 CLIENT_TIMEOUT = {"lynx": "12"}
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("case", list(CASES))
 def test_verdict(case):
     tool, args, module, expected_failures, not_applicable = CASES[case]

@@ -32,6 +32,8 @@ CASES = [(role, bug) for role, program in PROGRAMS.items() for bug in program.BU
 #: client bugs that wait until the suite kills them (the scenarios grade the hang): a short client timeout
 #: (seconds) ends each such run sooner; every other run gets 5 s
 HANGS = {"no-timeout": 2.0, "waits-close": 2.0}
+#: bugs whose run takes half a minute or more (every request of the server waits for the one before)
+LONG = {"blocking"}
 
 
 def _outcomes(report: dict) -> tuple[dict[str, set[str]], str]:
@@ -65,7 +67,8 @@ def _node_ids(role: str, intended: set[str]) -> list[str]:
     return sorted({f"test_gopher_{role}.py::{registry[sid].function.rsplit('.', 1)[1]}" for sid in intended})
 
 
-@pytest.mark.parametrize("role,bug", CASES, ids=[f"{role}:{bug}" for role, bug in CASES])
+@pytest.mark.parametrize("role,bug", [pytest.param(r, b, marks=[pytest.mark.long] if b in LONG else []) for r, b in CASES],
+                         ids=[f"{role}:{bug}" for role, bug in CASES])
 def test_broken_fails_its_scenarios(role, bug):
     want = PROGRAMS[role].BUGS[bug].fails
     spec = f"gopher=name=broken-{bug},cmd:{{python}} {BROKEN / f'gopher_{role}.py'} {ARGS[role]} --bug {bug}"

@@ -22,6 +22,7 @@ BOUND_SECONDS = 300  # measured 25-60 s on a loaded two-core machine
 WORKER_LIMIT = 300 * 10**6
 
 
+@pytest.mark.long
 @pytest.mark.timeout(BOUND_SECONDS + 60)
 def test_flooding_targets_do_not_blow_up_the_suite(tmp_path):
     r = flood_run(tmp_path, timeout=BOUND_SECONDS)

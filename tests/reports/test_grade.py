@@ -186,12 +186,13 @@ def _independent_score(report: dict, name: str, role: str, weights: dict[str, fl
     return round(100 * earned / possible, 2) if possible else 0.0, True
 
 
+@pytest.mark.long
 @pytest.mark.timeout(1200)
 def test_grade_a_class_of_30(tmp_path):
     subs = class_submissions()
     assert len(subs) == 30
     manifest = tmp_path / "class.toml"
-    manifest.write_text(class_manifest(time_limit=240, hang_limit=12, parallel=2))
+    manifest.write_text(class_manifest(time_limit=240, hang_limit=12, parallel=4))
     out = tmp_path / "grades"
     # the run's own tag: other tests (other xdist workers) may be grading at the same time, so what this run
     # left is found by its tag, not by any grading mark

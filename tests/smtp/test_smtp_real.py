@@ -77,6 +77,7 @@ SMTPLIB_FAILS = {
 }
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("role,spec,expected", [("server", AIOSMTPD, AIOSMTPD_FAILS), ("client", SMTPLIB, SMTPLIB_FAILS),
                                                  ("client", AIOSMTPLIB, AIOSMTPLIB_FAILS),
                                                  ("server", "npm", SMTP_SERVER_NODE_FAILS)],
