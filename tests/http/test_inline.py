@@ -12,9 +12,9 @@ import socket
 import struct
 import time
 
-import pytest
+import test_fastpath
 from http_testlib import BINARY, TEXT, make_docroot
-from test_fastpath import _DATE, CASES, SETTINGS, recorded, talk
+from test_fastpath import _DATE, CASES, recorded, talk
 
 from reference_servers.acceptor import Listener
 from reference_servers.echo.server import EchoServer
@@ -22,18 +22,9 @@ from reference_servers.http.inline import InlineSession
 from reference_servers.http.peer import BEHAVIOURS
 from reference_servers.http.server import HttpServer
 
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    """``(inline, fast, stream)``, as in test_fastpath."""
-    root = make_docroot(tmp_path_factory.mktemp("inline") / "root")
-    inline = HttpServer(root=root, **SETTINGS)
-    fast = HttpServer(root=root, **SETTINGS)
-    fast.bare_sockets = False
-    stream = HttpServer(root=root, **SETTINGS)
-    stream.fast_path = False
-    with inline.start(), fast.start(), stream.start():
-        yield inline, fast, stream
+#: ``(inline, fast, stream)``: test_fastpath's fixture (the same server as it is, without the bare-socket path,
+#: without any fast path)
+servers = test_fastpath.servers
 
 
 def _wait_for(srv, kind: type, timeout: float = 2.0) -> None:
