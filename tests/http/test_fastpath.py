@@ -64,13 +64,19 @@ def talk(srv, pieces: list[bytes], *, gap: float = 0.0, shutdown: bool = False, 
         except (BrokenPipeError, ConnectionResetError):
             pass
         sent = time.monotonic()
-        data, how = b"", "fin"
-        try:
-            while chunk := sock.recv(65536):
-                data += chunk
-        except ConnectionResetError:
-            how = "rst"
+        data, how = read_to_end(sock)
         return data, how, time.monotonic() - sent
+
+
+def read_to_end(sock: socket.socket) -> tuple[bytes, str]:
+    """What arrives until the server closes, and how it closed: ``"fin"`` or ``"rst"``."""
+    data, how = b"", "fin"
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except ConnectionResetError:
+        how = "rst"
+    return data, how
 
 
 def recorded(srv) -> tuple:
@@ -308,12 +314,7 @@ def test_behaviour_changed_during_a_request_is_played_as_the_stream_session_play
                 srv.behaviour = BEHAVIOURS[behaviour]
                 try:
                     s.sendall(b"\r\n")
-                    data, how = b"", "fin"
-                    try:
-                        while chunk := s.recv(65536):
-                            data += chunk
-                    except ConnectionResetError:
-                        how = "rst"
+                    data, how = read_to_end(s)
                 finally:
                     srv.behaviour = BEHAVIOURS["normal"]
             head, _, body = _DATE.sub(b"\r\nDate: -\r\n", data).partition(b"\r\n\r\n")
