@@ -6,9 +6,9 @@ plugins, the netconformance plugin and the scenario modules again (about 0.5 s o
 more than most of the runs' own scenarios).  The zygote is one helper process per test process, started on
 first use, with all of that already imported (and nothing run).  Per run it forks a child that:
 
-* starts a new session (its own process group, which is killed when the run times out), and is sent
-  SIGKILL when the zygote dies (``PR_SET_PDEATHSIG``); the zygote ends when the test process's end of its
-  control socket closes;
+* makes a process group of its own (killed whole when the run times out; in the zygote's session, which
+  has no terminal, so that the run's workers can join it), and is sent SIGKILL when the zygote dies
+  (``PR_SET_PDEATHSIG``); the zygote ends when the test process's end of its control socket closes;
 * takes the run's environment and working directory, has stdin on ``/dev/null`` and stdout/stderr in
   files of the caller's, and calls ``pytest.main(args)`` as ``python -m pytest args`` would, then exits
   with its status (``atexit`` handlers run, stdio flushed).
