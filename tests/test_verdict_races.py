@@ -115,3 +115,27 @@ def test_a_peer_keeps_sending_to_a_client_that_starts_reading_late():
         while data := client.recv(65536):
             got += data
     assert sent == [True] and bytes(got) == item, f"{len(got)} of {len(item)} bytes arrived"
+
+
+def test_a_start_failure_quotes_stderr_written_just_before_the_exit(monkeypatch):
+    """A command that writes its reason on stderr and exits: the error quotes the reason even when our pipe
+    reader has not run yet when the exit is seen (a loaded machine; here the reader starts 0.3 s late)."""
+    import sys
+
+    from conformance.errors import TargetStartError
+    from netconformance_fixtures import process, readiness
+
+    run = process._Drain.run
+
+    def late(self) -> None:
+        time.sleep(0.3)
+        run(self)
+
+    monkeypatch.setattr(process._Drain, "run", late)
+    launched = process.launch([sys.executable, "-c", "import sys; sys.stderr.write('bad config\\n'); sys.exit(1)"])
+    try:
+        launched.proc.wait(10)
+        with pytest.raises(TargetStartError, match="exited with status 1 before listening.*stderr: bad config"):
+            readiness.wait_listening(launched, 9, ("tcp",), 5.0, "server echo command 'x'")
+    finally:
+        launched.kill()
