@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(config, items) -> None:
     collection that pytest-xdist's ``worksteal`` scheduler hands the workers at the start (contiguous, about
     N/workers each), each part then filled in pytest-randomly's order (stable: its shuffle stays
     reproducible from the seed).  So the long tests start at once, spread over the workers, instead of one
-    of them starting near the end and running alone (at -n 4 test_grade_a_class_of_30, two minutes, once
+    of them starting near the end and running alone (at -n 4 test_grade_a_class, two minutes, once
     started nine minutes into a ten-minute run); stealing then evens out the rest.  Without xdist: long
     tests first."""
     long = [item for item in items if item.get_closest_marker("long")]

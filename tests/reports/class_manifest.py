@@ -1,11 +1,14 @@
-"""Builds the 30-submission grading manifest of the self-tests from ``tests/broken/`` and the references.
+"""Builds the grading class of the self-tests from ``tests/broken/`` and the references: 30 submissions
+(``submissions(whole=True)``, graded by ``benchmarks/grade_class.py``), or the self-tests' 17 of them
+(every kind of submission, each broken program once: the verdicts of every bug are the business of
+``test_broken_foundation``, and grading scores a broken program the same way whichever bug it has).
 
 ``submissions()`` returns (name, protocol, role, command, expectation) where expectation is
 ``(intended, also)`` from :data:`test_broken_foundation.CASES` for broken programs (failed scenarios must
 include ``intended`` and stay within ``intended | also``), ``"perfect"`` for correct ones, or one of
 ``"hang"``, ``"crash"`` (never starts), ``"silent"`` (listens, answers nothing), ``"flood"``, ``"forkbomb"``.
 
-    python tests/reports/class_manifest.py > /tmp/class.toml      (print it)
+    python tests/reports/class_manifest.py [--whole] > /tmp/class.toml      (print it)
 """
 
 from __future__ import annotations
@@ -46,7 +49,14 @@ SPECIAL = [
 ]
 
 
-def submissions() -> list[tuple[str, str, str, str, object]]:
+#: the broken programs of the self-tests' class: one bug of each program (two of the echo server: one a TCP
+#: bug, one a UDP bug), and the echo server without a bug
+SAMPLE = {"echo-server-none", "echo-server-banner", "echo-server-udp-double-reply", "daytime-server-never-close",
+          "time-server-little-endian", "echo-client-single-recv", "daytime-client-udp-any-source", "time-client-no-era"}
+
+
+def submissions(*, whole: bool = False) -> list[tuple[str, str, str, str, object]]:
+    """The class: 30 submissions with ``whole``, else the self-tests' 17 (:data:`SAMPLE` and every special one)."""
     subs = []
     for (protocol, role, program), bugs in PICK.items():
         for bug in bugs:
@@ -55,16 +65,19 @@ def submissions() -> list[tuple[str, str, str, str, object]]:
                 args += " --clock {clock}"
             name = f"{protocol}-{role}-{bug}"
             expect = "perfect" if bug == "none" else CASES[(protocol, role, program)][bug]
-            subs.append((name, protocol, role, f"{{python}} {BROKEN / program} {args} --bug {bug}", expect))
+            if whole or name in SAMPLE:
+                subs.append((name, protocol, role, f"{{python}} {BROKEN / program} {args} --bug {bug}", expect))
     subs += SPECIAL
     return subs
 
 
-def manifest(*, time_limit: float = 120, hang_limit: float = 12, parallel: int = 2, seed: int = 2026) -> str:
+def manifest(subs: list[tuple[str, str, str, str, object]], *, time_limit: float = 120, hang_limit: float = 12,
+             parallel: int = 2, seed: int = 2026) -> str:
+    """The manifest (TOML) grading ``subs`` (from :func:`submissions`)."""
     lines = ["[grade]", f"parallel = {parallel}", f"time_limit = {time_limit}", f"seed = {seed}",
              "conformance_timeout = 0.3", "client_timeout = 5", "startup_timeout = 8", "max_processes = 160",
              "warning_credit = 0.5", "", "[grade.weights]", "protocol = 2", "robustness = 2", "default = 1", ""]
-    for name, protocol, role, command, expect in submissions():
+    for name, protocol, role, command, expect in subs:
         lines += ["[[submission]]", f"name = {json.dumps(name)}", f"protocol = {json.dumps(protocol)}",
                   f"role = {json.dumps(role)}", f"command = {json.dumps(command)}"]
         if expect == "hang":
@@ -74,4 +87,4 @@ def manifest(*, time_limit: float = 120, hang_limit: float = 12, parallel: int =
 
 
 if __name__ == "__main__":
-    print(manifest())
+    print(manifest(submissions(whole="--whole" in sys.argv[1:])))
