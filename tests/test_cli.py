@@ -129,3 +129,33 @@ def test_default_workers_follow_the_size_of_the_run(argv, extra, workers):
         assert int(why.split()[0]) >= MANY_SCENARIOS
     else:
         assert chosen == workers, why
+
+
+def test_a_run_loads_only_its_own_plugins_and_those_named(tmp_path):
+    """A pytest plugin installed beside the tool (here a fake one, found by its pytest11 entry point) is not
+    loaded into a conformance run, whose workers it would cost its imports and whose results it could
+    change (conformance/run.ini); ``-- -p NAME`` loads it."""
+    import os
+
+    (tmp_path / "nc_fake_plugin.py").write_text(
+        "import os\n"
+        "def pytest_configure(config):\n"
+        "    with open(os.environ['NC_FAKE_MARK'], 'a') as f:\n"
+        "        f.write(os.environ.get('PYTEST_XDIST_WORKER', 'controller') + '\\n')\n")
+    info = tmp_path / "nc_fake_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: nc-fake-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pytest11]\nncfake = nc_fake_plugin\n")
+    mark = tmp_path / "loaded"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "NC_FAKE_MARK": str(mark)}
+    probe = subprocess.run([sys.executable, "-m", "pytest", "--co", "-q", str(tmp_path / "nc_fake_plugin.py")], cwd=tmp_path,
+                           env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert mark.read_text() == "controller\n", probe.stdout + probe.stderr  # pytest itself autoloads it
+    mark.unlink()
+    args = [sys.executable, "-m", "conformance", "run", "-n", "2", "--scenario", "time-tcp-*"]
+    proc = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert proc.returncode == 0 and not mark.exists(), proc.stdout[-2000:] + proc.stderr[-2000:]
+    proc = subprocess.run([*args, "--", "-p", "ncfake"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=240, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert sorted(mark.read_text().split()) == ["controller", "gw0", "gw1"]
