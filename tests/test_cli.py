@@ -147,7 +147,9 @@ def test_a_run_loads_only_its_own_plugins_and_those_named(tmp_path):
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: nc-fake-plugin\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text("[pytest11]\nncfake = nc_fake_plugin\n")
     mark = tmp_path / "loaded"
-    env = {**os.environ, "PYTHONPATH": str(tmp_path), "NC_FAKE_MARK": str(mark)}
+    # (without the xdist variables of the self-test worker this runs in: the mark names the process)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")},
+           "PYTHONPATH": str(tmp_path), "NC_FAKE_MARK": str(mark)}
     probe = subprocess.run([sys.executable, "-m", "pytest", "--co", "-q", str(tmp_path / "nc_fake_plugin.py")], cwd=tmp_path,
                            env=env, capture_output=True, text=True, timeout=120, check=False)
     assert mark.read_text() == "controller\n", probe.stdout + probe.stderr  # pytest itself autoloads it
