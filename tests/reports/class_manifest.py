@@ -67,6 +67,8 @@ def submissions(*, whole: bool = False) -> list[tuple[str, str, str, str, object
             expect = "perfect" if bug == "none" else CASES[(protocol, role, program)][bug]
             if whole or name in SAMPLE:
                 subs.append((name, protocol, role, f"{{python}} {BROKEN / program} {args} --bug {bug}", expect))
+    missing = SAMPLE - {name for name, *_ in subs}
+    assert not missing, f"SAMPLE names submissions PICK does not make: {sorted(missing)}"
     subs += SPECIAL
     return subs
 
