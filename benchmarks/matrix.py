@@ -9,9 +9,9 @@ numbers taken side by side are compared, and as ratios):
 (b) the wall time of the whole reference matrix (``netconformance run -n N --json ...``) against its wait
     floor: the sum of the deliberate waits, divided by the workers (and at least the longest single
     wait).  The waits are estimated by scaling: every deliberate wait is a multiple of
-    ``--conformance-timeout`` T (pacing gaps between fragments too: ``Settings.pace``), so a scenario's
-    duration at T minus its duration at T/2 is half its waits at T.  What does not scale with T (CPU,
-    polling intervals, a launched program's own start) is not a deliberate wait.
+    ``--conformance-timeout`` T, so a scenario's duration at T minus its duration at T/2 is half its
+    waits at T.  Fixed waits that do not scale with T (5 ms gaps between fragments, say) are not
+    counted, so the floor is a lower bound.
 
 With ``--compare`` every matrix run is made twice per round, with the reference clients run through the
 fork server and with a new interpreter each (``NETCONFORMANCE_FORKSERVER=0``), in alternating order.

@@ -21,7 +21,7 @@ from reference_servers.gopher import wire
 def test_fragmented_text(client):
     """The text item arrives one byte per segment, 5 ms apart: the client keeps reading to the lastline."""
     response = wire.encode_text(FILES["hello.txt"] + FILES["dots.txt"])
-    run, target = fetch(client, Script(response, chunk=1, gap=settings().pace(0.005)), "0", "/hello.txt")
+    run, target = fetch(client, Script(response, chunk=1, gap=0.005), "0", "/hello.txt")
     expect_item(run, ["NET-TCP-1"], "text in 1-byte segments", response, "0", target)
 
 
@@ -30,7 +30,7 @@ def test_fragmented_text(client):
 def test_split_at_boundaries(client):
     """A menu cut before and after every CR, LF, TAB and ``.``, with 20 ms pauses: same result as whole."""
     cuts = sorted({i for i, b in enumerate(MENU) if b in b"\r\n\t."} | {i + 1 for i, b in enumerate(MENU) if b in b"\r\n\t."})
-    run, target = fetch(client, Script(MENU, cuts=cuts, gap=settings().pace(0.02)), "1", "/")
+    run, target = fetch(client, Script(MENU, cuts=cuts, gap=0.02), "1", "/")
     expect_item(run, ["NET-TCP-1"], "menu split at every delimiter", MENU, "1", target)
 
 

@@ -26,7 +26,7 @@ def test_selector_trickled(server):
     item = locate(address, "hello.txt")
     request = wire.format_request(item.selector)
     with netio.connect(address) as s:
-        netio.trickle(s, request, chunk=1)
+        netio.trickle(s, request, chunk=1, gap=0.004)
         got = netio.recv_to_eof(s)
     check(text_lines(got.data) == file_text("hello.txt"), ["GOPHER-REQ-3", "NET-TCP-1"],
           "a trickled selector was not served like a whole one", sent=request, expected=FILES["hello.txt"],

@@ -63,7 +63,7 @@ def exchange(server, data: bytes, *, trickle: bool = False, cuts: list[int] | No
     with netio.connect(server.address("tcp"), rcvbuf=rcvbuf) as s:
         try:
             if trickle:
-                netio.trickle(s, data, gap=gap)
+                netio.trickle(s, data, gap=0.004 if gap is None else gap)
             elif cuts:
                 netio.send_split(s, data, cuts, gap=settings().scaled(0.1) if gap is None else gap)
             else:

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 
 from conformance.checks import check, fail
-from conformance.scenarios.rawdriver import gap, graded_like, raw_scenario, scaled
+from conformance.scenarios.rawdriver import GAP, graded_like, raw_scenario, scaled
 from conformance.scenarios.rawframing import (
     DAYTIME_CLIENT,
     ECHO_CLIENT,
@@ -47,10 +47,10 @@ def serve_once(env, case: ClientCase, *, then: str):
             answer = case.answer(request)
             state["answer"] = answer
             if then == "fin":
-                ep.send(answer, sizes=1, gap=gap(), ack_timeout=scaled(8))
+                ep.send(answer, sizes=1, gap=GAP, ack_timeout=scaled(8))
                 ep.fin()
             else:
-                ep.send(answer[: max(1, len(answer) // 2)], sizes=1, gap=gap(), ack_timeout=scaled(8))
+                ep.send(answer[: max(1, len(answer) // 2)], sizes=1, gap=GAP, ack_timeout=scaled(8))
                 ep.rst()
             ep.recv_to_eof(scaled(2))
         except Exception as exc:  # noqa: BLE001 - the peer thread reports any failure to the scenario

@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 from conformance.checks import excerpt, fail
 from conformance.scenarios.rawdriver import (
+    GAP,
     Dialogue,
     dead_reqs,
     exchange,
     finish,
-    gap,
     graded_like,
     open_conn,
     raw_scenario,
@@ -35,7 +35,7 @@ def check_one_byte_segments(raw_server, raw_env, d: Dialogue) -> None:
     whole = exchange(raw_env, raw_server, d)
     ep = open_conn(raw_env, raw_server)
     greeting = read_greeting(ep, d)
-    ep.send(d.request, sizes=1, gap=gap(), ack_timeout=scaled(4))
+    ep.send(d.request, sizes=1, gap=GAP, ack_timeout=scaled(4))
     got = read_answer(ep, d, len(greeting), d.request, scaled(8))
     finish(ep, d)
     same_answer(d, graded_like("NET-TCP-1", d.reqs), f"the request in {len(d.request)} one-byte segments got another answer "
@@ -47,11 +47,11 @@ def check_out_of_order(raw_server, raw_env, d: Dialogue) -> None:
         third = max(1, len(data) // 3)
         a, b, c = data[:third], data[third:2 * third], data[2 * third:]
         ep.send_at(len(a) + len(b), c)        # the last third first: the kernel queues it
-        time.sleep(gap() * 3)
+        time.sleep(GAP * 3)
         ep.send_at(0, a)                      # the first third: delivered, the kernel ACKs up to it
-        time.sleep(gap() * 3)
+        time.sleep(GAP * 3)
         ep.send_at(max(0, len(a) - 1), data[max(0, len(a) - 1):len(a) + 1])  # overlaps a and b, same bytes
-        time.sleep(gap() * 3)
+        time.sleep(GAP * 3)
         ep.send_at(len(a), b)                 # fills the hole: the kernel delivers b and c
         ep.snd_nxt += len(data)
         if not ep.wait_acked(scaled(4)):
@@ -152,7 +152,7 @@ def one_byte_segments(sid: str, d: Dialogue, requirements) -> Callable:
     return raw_scenario(sid, d.protocol, requirements, f"""\
 The request in one-byte segments, PSH on each, gets the same answer as the request in one segment.
 
-The scapy peer sends {d.request!r} one byte per segment, {gap() * 1000:g} ms apart, so the target's reads
+The scapy peer sends {d.request!r} one byte per segment, {GAP * 1000:g} ms apart, so the target's reads
 return one byte at a time; the answer is compared with the answer to the whole request. The application
 decides this outcome: it must buffer until its protocol's delimiter.""")
 

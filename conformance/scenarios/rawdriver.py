@@ -17,12 +17,7 @@ from conformance.registry import scenario
 from netconformance_fixtures.context import settings
 
 CATEGORY = "raw-packets"
-
-
-def gap() -> float:
-    """Seconds between one-byte segments: the target sees many short reads (fault-injection-notes §3);
-    3 ms at the default T (:meth:`.context.Settings.pace`)."""
-    return settings().pace(0.003)
+GAP = 0.003  # seconds between one-byte segments: the target sees many short reads (fault-injection-notes §3)
 
 
 def scaled(k: float = 1.0) -> float:

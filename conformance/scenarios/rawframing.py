@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from conformance.scenarios.rawdriver import Dialogue, gap, scaled
+from conformance.scenarios.rawdriver import GAP, Dialogue, scaled
 from netconformance_fixtures.docroot import FILES
 from reference_servers.gopher import wire as gopher_wire
 from reference_servers.http import wire as http_wire
@@ -118,7 +118,7 @@ def _smtp_session(ep, then: str, sent: bytearray) -> None:
     def reply(text: bytes, *, last: bool = False) -> None:
         data = text[: max(1, len(text) // 2)] if last and then == "rst" else text
         sent.extend(data)
-        ep.send(data, sizes=1, gap=gap(), ack_timeout=scaled(8))
+        ep.send(data, sizes=1, gap=GAP, ack_timeout=scaled(8))
         if last and then == "rst":
             ep.rst()
 

@@ -26,7 +26,7 @@ def test_multiline_greeting_split(client, transport, reference):
 @scenario("smtp-client-replies-trickled", category="partial-reads", requirements=["NET-TCP-1", "SMTP-REPLY-5"], **P)
 def test_replies_trickled(client, transport, reference):
     """Every reply arrives 3 octets per segment: the submission succeeds."""
-    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(fragment=3, fragment_gap=settings().pace(0.003)))
+    run, srv, log = submit(client, transport, reference, behaviour=Behaviour(fragment=3, fragment_gap=0.003))
     expect_ok(run, log, ("NET-TCP-1", "SMTP-REPLY-5"), "fragmented replies")
     verdict(srv.accepted, "NET-TCP-1", "nothing delivered", log)
 

@@ -19,11 +19,11 @@ def test_trickled_session(server):
     """A whole session written one byte per segment (3 ms apart): same replies, message delivered."""
     tok = token()
     with Dialogue(server) as d:
-        d.send(b"EHLO client.test\r\n", chunk=1, gap=settings().pace(0.003))
+        d.send(b"EHLO client.test\r\n", chunk=1, gap=0.003)
         d.reply("NET-TCP-1", "trickled EHLO")
         for line, code in ((b"MAIL FROM:<a@client.test>\r\n", 250), (f"RCPT TO:<{rcpt()}>\r\n".encode(), 250),
                            (b"DATA\r\n", 354), (wire.encode_data(message(tok)), 250)):
-            r = d.cmd(line, ("NET-TCP-1",), chunk=1, gap=settings().pace(0.003))
+            r = d.cmd(line, ("NET-TCP-1",), chunk=1, gap=0.003)
             d.check(r.code == code, "NET-TCP-1", f"trickled {show(line)} answered {r.code}", expected=str(code))
         delivered(server, tok, "NET-TCP-1", "the trickled message was not delivered", d)
 
@@ -39,7 +39,7 @@ def test_split_end_of_data(server):
         d.expect(f"RCPT TO:<{rcpt()}>", ("2",), "SMTP-DATA-1", "RCPT refused")
         d.expect("DATA", (354,), "SMTP-DATA-1", "DATA refused")
         n = len(data)
-        r = d.cmd(data, ("SMTP-DATA-1",), cuts=[n - 5, n - 4, n - 3, n - 2, n - 1], gap=settings().pace(0.05))
+        r = d.cmd(data, ("SMTP-DATA-1",), cuts=[n - 5, n - 4, n - 3, n - 2, n - 1], gap=0.05)
         d.check(r.code == 250, "SMTP-DATA-1", "split end-of-data not recognized", received=str(r))
         delivered(server, tok, "SMTP-DATA-1", "the message was not delivered", d)
 
@@ -49,9 +49,9 @@ def test_split_inside_crlf(server):
     """Commands cut between CR and LF and between verb and argument (30 ms pauses) are answered normally."""
     with Dialogue(server) as d:
         line = b"EHLO client.test\r\n"
-        d.cmd(line, ("NET-TCP-1",), cuts=[4, len(line) - 1], gap=settings().pace(0.03))
+        d.cmd(line, ("NET-TCP-1",), cuts=[4, len(line) - 1], gap=0.03)
         line = b"MAIL FROM:<a@client.test>\r\n"
-        r = d.cmd(line, ("NET-TCP-1",), cuts=[4, 10, len(line) - 1], gap=settings().pace(0.03))
+        r = d.cmd(line, ("NET-TCP-1",), cuts=[4, 10, len(line) - 1], gap=0.03)
         d.check(r.code == 250, "NET-TCP-1", "MAIL split inside CRLF refused", received=str(r))
 
 

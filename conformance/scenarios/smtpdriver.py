@@ -56,9 +56,8 @@ class Dialogue:
                 self.fail(reqs, "no 220 greeting", expected="220 <domain> ...", received=str(self.greeting))
 
     # ---------------------------------------------------------------- I/O
-    def send(self, data: bytes, *, chunk: int = 0, gap: float | None = None, cuts: list[int] | None = None) -> None:
+    def send(self, data: bytes, *, chunk: int = 0, gap: float = 0.004, cuts: list[int] | None = None) -> None:
         self.log.append(("C", data))
-        gap = settings().pace(0.004) if gap is None else gap
         try:
             if cuts is not None:
                 netio.send_split(self.sock, data, cuts, gap)

@@ -50,7 +50,7 @@ def test_formats(client, transport):
           requirements=["DAYTIME-TCP-4", "NET-TCP-1"], transports=TCP)
 def test_split_string(client, transport):
     """The string arrives as "Tue Feb", a 0.2 s pause, then the rest and close: it is printed whole."""
-    with TcpPeer(serve(CTIME, cuts=[7], gap=settings().pace(0.2))) as peer:
+    with TcpPeer(serve(CTIME, cuts=[7], gap=0.2)) as peer:
         run = common.run_client(client, peer.address, transport)
     common.expect_success(run, ["DAYTIME-TCP-4", "NET-TCP-1"], "string split after 7 bytes",
                           expected_stdout=CTIME, normalize=normalize)
@@ -60,7 +60,7 @@ def test_split_string(client, transport):
           requirements=["DAYTIME-TCP-4", "NET-TCP-1"], transports=TCP)
 def test_trickled_string(client, transport):
     """The string arrives one byte per segment: the client reads to EOF and prints it whole."""
-    with TcpPeer(serve(CTIME, chunk=1, gap=settings().pace(0.004))) as peer:
+    with TcpPeer(serve(CTIME, chunk=1, gap=0.004)) as peer:
         run = common.run_client(client, peer.address, transport)
     common.expect_success(run, ["DAYTIME-TCP-4", "NET-TCP-1"], "string in 1-byte segments",
                           expected_stdout=CTIME, normalize=normalize)

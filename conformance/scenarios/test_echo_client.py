@@ -52,7 +52,7 @@ def test_basic(client, transport):
 def test_fragmented_echo(client, transport):
     """The echo arrives one byte per segment, 5 ms apart: the client must keep reading until it has
     everything, not compare after the first recv()."""
-    with TcpPeer(echo_back(chunk=1, gap=settings().pace(0.005), then="stall")) as peer:
+    with TcpPeer(echo_back(chunk=1, gap=0.005, then="stall")) as peer:
         run = common.run_client(client, peer.address, transport, MESSAGE)
     common.expect_success(run, ["ECHO-TCP-8", "NET-TCP-1"], "echo fragmented into 1-byte segments",
                           expected_stdout=MESSAGE, sent=MESSAGE)
@@ -225,7 +225,7 @@ def test_udp_stale_duplicate(client, transport):
 
     def handler(p, i, data, src) -> None:
         p.reply(STALE, src)
-        time.sleep(settings().pace(0.05))
+        time.sleep(0.05)
         p.reply(data, src)
 
     with UdpPeer(handler) as peer:
