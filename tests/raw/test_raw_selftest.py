@@ -169,13 +169,28 @@ def test_broken_udp_servers_fail_their_scenarios(proto, tmp_path):
 
 
 def test_broken_clients_fail_their_scenarios(tmp_path):
+    """Each broken client fails its scenarios; a client whose results are wrong runs once more, alone with the
+    other such clients, and its results come from that run (a one-byte scenario catches a client that reads
+    once only if the client is in recv() between two segments: a loaded machine can deschedule it past the
+    3 ms gaps; a real difference differs twice)."""
     need_tier2()
-    args = ["-k", "client"]
-    for name, (proto, command, _) in CLIENTS.items():
-        args += ["--client", f"{proto}=name={name},cmd:{{python}} {command}"]
-    report = run(args, tmp_path)
-    problems = judge(report, {name: case for name, (_, _, case) in CLIENTS.items()})
-    assert not problems, "\n".join(problems) + "\n--- failures seen ---\n" + describe(report)
+    cases = {name: case for name, (_, _, case) in CLIENTS.items()}
+
+    def run_clients(names, where) -> dict:
+        args = ["-k", "client"]
+        for name in names:
+            proto, command, _ = CLIENTS[name]
+            args += ["--client", f"{proto}=name={name},cmd:{{python}} {command}"]
+        return run(args, where)
+
+    report = run_clients(CLIENTS, tmp_path / "first")
+    first = judge(report, cases)
+    again = sorted({p.split(":", 1)[0] for p in first} & set(CLIENTS))
+    if again:
+        rerun = run_clients(again, tmp_path / "again")
+        report["results"] = [r for r in report["results"] if r["target"] not in again] + rerun["results"]
+    problems = judge(report, cases)
+    assert not problems, "\n".join(problems) + f"\n--- first run: {first}\n--- failures seen ---\n" + describe(report)
 
 
 def test_every_raw_scenario_is_failed_by_some_broken_program():
