@@ -71,6 +71,7 @@ BUGS = {
     "two-replies-to-noop": ("SMTP-REPLY-1", "smtp-server-reply-syntax"),
     "quit-no-close": ("SMTP-QUIT-1", "smtp-server-quit"),
     "quit-abortive-close": ("NET-TCP-9", "smtp-server-junk-after-quit"),
+    "quit-close-no-221": ("SMTP-QUIT-1", "smtp-server-junk-after-quit"),
     "deliver-partial": ("SMTP-QUIT-3", "smtp-server-quit-mid-transaction"),
     "no-idle-timeout": ("SMTP-TIMEOUT-3", "smtp-server-idle-timeout"),
     "silent-shutdown": ("SMTP-421-1", "smtp-server-shutdown-421"),
@@ -82,7 +83,7 @@ BUGS = {
     "close-on-nul": ("SMTP-CMD-13", "smtp-server-garbage"),
     "close-on-bare-cr": ("SMTP-DATA-4", "smtp-server-data-bare-cr-lf"),
     "close-on-8bit": ("SMTP-8BIT-2", "smtp-server-8bit-without-body"),
-    "open-relay": ("SMTP-TXN-2", "smtp-server-no-relay"),
+    "open-relay": ("SMTP-TXN-13", "smtp-server-no-relay"),
 }
 
 BUG = "none"
@@ -270,6 +271,9 @@ class Broken(SmtpSession):
             self.reply(250, "OK again", esc="2.0.0")  # SMTP-REPLY-1: two replies
 
     def do_QUIT(self, arg: str) -> None:
+        if BUG == "quit-close-no-221":
+            self.closing = True  # SMTP-QUIT-1: the channel closed, the 221 never sent
+            return
         super().do_QUIT(arg)
         if BUG == "quit-no-close":
             self.closing = False
