@@ -17,7 +17,7 @@ import sys
 BUGS = {
     "none": ("", ""),
     "space-after-colon": ("SMTP-TXN-9", "smtp-client-basic"),
-    "close-before-221": ("SMTP-QUIT-4", "smtp-client-quit-waits-221"),
+    "close-before-221": ("SMTP-QUIT-5", "smtp-client-quit-waits-221"),
     "no-stuffing": ("SMTP-DATA-3", "smtp-client-dot-stuffing"),
     "lf-endings": ("SMTP-DATA-5", "smtp-client-crlf-only"),
     "bad-ehlo-name": ("SMTP-EHLO-11", "smtp-client-ehlo-name"),

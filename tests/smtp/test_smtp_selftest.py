@@ -87,6 +87,10 @@ def test_broken_fails_intended(role, program, bug, intended):
     assert intended <= failed and not (errors & intended), (
         f"{program} {bug}: expected {sorted(intended)} to fail; failed {sorted(failed)}; errors {sorted(errors)}\n"
         + describe(report))
+    if bug:  # graded by the requirement the bug breaks, not merely failed
+        requirement, scen = (SERVER_BUGS if role == "server" else CLIENT_BUGS)[bug]
+        graded = {rid for r in report["results"] if r["scenario"] == scen for rid in r["failed_requirements"]}
+        assert requirement in graded, f"{program} {bug}: {scen} failed {sorted(graded)}, not {requirement}\n" + describe(report)
 
 
 def test_none_bug_is_the_reference():
