@@ -15,13 +15,9 @@ first use, with all of that already imported (and nothing run).  Per run it fork
 
 The zygote is the child's parent: it waits for it and reports the exit status over the control socket.
 
-A run's pytest-xdist workers (``-n N``) are forks of the zygote too: in a forked run, each ``popen`` worker
-spec becomes ``popen//python=<tests/zygote_stand_in.py>``.  execnet starts that stand-in (a bare
-``python -I -S``, no imports beyond the standard library's few) with its pipes; the stand-in hands its
-stdin, stdout and stderr to the zygote over the zygote's worker socket (SCM_RIGHTS), and the zygote forks
-a child that joins the run's process group, takes those descriptors, the run's environment and directory,
-and runs execnet's bootstrap as ``python -u -c`` would.  The stand-in waits for the worker and exits with
-its status; when the stand-in dies first (execnet killed it) the zygote kills the worker.
+A run's pytest-xdist workers (``-n N``) are forks of the zygote too
+(:mod:`netconformance_fixtures.workerfork`: a stand-in per worker hands its pipes to the zygote, which forks
+the worker into the run's process group).
 Runs whose environment differs from the zygote's in what an interpreter reads at startup (``PYTHON*``,
 locale), and every run when ``NETCONFORMANCE_SELFTEST_ZYGOTE=0``, get a new interpreter as before.
 Scenario runs use the same modules either way, from the same files; only the start-up is shared.
@@ -39,6 +35,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+from netconformance_fixtures import workerfork
 
 _STARTUP_VARS = ("PYTHON", "LC_", "LANG")
 _START_TIMEOUT = 60.0
@@ -83,9 +81,9 @@ def _serve(fd: int) -> None:  # pragma: no cover - runs in the zygote (tested en
             elif what == "ctl":
                 _ctl_request(ctl, children, name, pytest, (ctl, workers))
             elif what[0] == "stand-in":
-                _stand_in_message(key.fileobj, what[1], sel, children, (ctl, workers))
+                workerfork.stand_in_message(key.fileobj, what[1], sel, children, (ctl, workers))
             else:  # ("worker", pid, stand-in connection)
-                _worker_ended(key, sel, children)
+                workerfork.worker_ended(key, sel, children)
 
 
 def _ctl_request(ctl: socket.socket, children: set[int], name: str, pytest, inherited) -> None:  # pragma: no cover
@@ -117,145 +115,19 @@ def _ctl_request(ctl: socket.socket, children: set[int], name: str, pytest, inhe
     os._exit(_child(req, pytest, name))
 
 
-def _stand_in_message(conn: socket.socket, worker: int | None, sel, children: set[int], inherited) -> None:  # pragma: no cover
-    """A worker stand-in asks for its worker (its stdin, stdout and stderr attached): fork it.  Anything
-    more from a stand-in means it has gone (EOF): its worker is killed, and the connection closed."""
-    import selectors
-
-    try:
-        msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-    except OSError:
-        msg, fds = b"", []
-    if not msg or worker is not None:
-        for f in fds:
-            os.close(f)
-        if worker is not None:
-            try:
-                os.kill(worker, signal.SIGKILL)
-            except OSError:
-                pass
-        sel.unregister(conn)
-        conn.close()
-        return
-    pid = os.fork()
-    if not pid:
-        for sock in (*inherited, conn):
-            sock.close()
-        os._exit(_worker(json.loads(msg), fds))
-    for f in fds:
-        os.close(f)
-    children.add(pid)
-    sel.modify(conn, selectors.EVENT_READ, ("stand-in", pid))
-    sel.register(os.pidfd_open(pid), selectors.EVENT_READ, ("worker", pid, conn))
-    conn.send(json.dumps({"pid": pid}).encode())
-
-
-def _worker_ended(key, sel, children: set[int]) -> None:  # pragma: no cover
-    """A worker has ended: reap it, and give its stand-in (if still there) the exit status."""
-    _, pid, conn = key.data
-    _, status = os.waitpid(pid, 0)
-    children.discard(pid)
-    sel.unregister(key.fd)
-    os.close(key.fd)
-    if conn.fileno() != -1:
-        try:
-            conn.send(json.dumps({"status": os.waitstatus_to_exitcode(status)}).encode())
-        except OSError:
-            pass
-        sel.unregister(conn)
-        conn.close()
-
-
 def _child(req: dict, pytest, name: str) -> int:  # pragma: no cover - a forked child of the zygote
     """One run: ``pytest.main(req["args"])`` in a process group of its own, with the run's environment and
     directory; its xdist workers are forks too (``name``: the zygote's worker socket)."""
     def main() -> int:
-        _become(req, 0)
+        workerfork.become(req, 0)
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
         for fd, path in ((1, req["stdout"]), (2, req["stderr"])):
             out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(out, fd)
             os.close(out)
         sys.argv = [sys.executable, "-m", "pytest", *req["args"]]
-        return int(pytest.main(req["args"], plugins=[_ForkedWorkers(name)]))
-    return _as_program(main)
-
-
-def _worker(req: dict, fds: list[int]) -> int:  # pragma: no cover - a forked child of the zygote
-    """One xdist worker: ``python -u -c CODE`` (``req["argv"]``, execnet's bootstrap) on the stand-in's stdin,
-    stdout and stderr (``fds``), in the stand-in's process group (the run's), environment and directory."""
-    import builtins
-    import io
-
-    def main() -> int:
-        try:
-            _become(req, req["pgid"])
-        except PermissionError:  # not a run of ours (another session): a group of its own
-            _become(req, 0)
-        for target, fd in zip((0, 1, 2), fds):
-            os.dup2(fd, target)
-            os.close(fd)
-        argv = req["argv"]
-        i = argv.index("-c")
-        sys.dont_write_bytecode = "-B" in argv[:i]
-        sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r", closefd=False)))
-        sys.stdout, sys.stderr = (io.TextIOWrapper(io.FileIO(fd, "w", closefd=False), write_through=True)  # -u
-                                  for fd in (1, 2))
-        sys.argv = ["-c", *argv[i + 2:]]
-        exec(compile(argv[i + 1], "<string>", "exec"), {"__name__": "__main__", "__builtins__": builtins})
-        return 0
-    return _as_program(main)
-
-
-def _become(req: dict, group: int) -> None:  # pragma: no cover - in a forked child of the zygote
-    """Join process group ``group`` (0: a new one), die with the zygote, take ``req``'s directory and
-    environment.  Raises PermissionError when ``group`` is in another session."""
-    import ctypes
-
-    os.setpgid(0, group)
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the zygote
-    os.chdir(req["cwd"])
-    os.environ.clear()
-    os.environ.update(req["env"])
-
-
-def _as_program(main) -> int:  # pragma: no cover - in a forked child of the zygote
-    """``main()``'s status as the interpreter would give it (SystemExit's code; 1 and the traceback on stderr
-    for any other exception), after the ``atexit`` handlers and flushing stdio."""
-    import atexit
-
-    code = 1
-    try:
-        code = main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:  # noqa: BLE001 - reported as the interpreter would, on stderr, with status 1
-        import traceback
-
-        traceback.print_exc()
-    try:
-        atexit._run_exitfuncs()
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:  # noqa: BLE001
-        pass
-    return code
-
-
-class _ForkedWorkers:
-    """pytest plugin of a forked run: its ``popen`` xdist workers (``-n N``) start as this file's stand-in,
-    which gets a fork of the zygote (worker socket ``name``) in place of a new interpreter."""
-
-    def __init__(self, name: str) -> None:
-        import shlex
-
-        stand_in = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote_stand_in.py")
-        self.python = " ".join(shlex.quote(a) for a in (sys.executable, "-I", "-S", stand_in, name))
-
-    def pytest_configure(self, config) -> None:
-        tx = getattr(config.option, "tx", None)
-        if tx and getattr(config.option, "dist", "no") != "no":
-            config.option.tx = [f"popen//python={self.python}" if spec == "popen" else spec for spec in tx]
+        return int(pytest.main(req["args"], plugins=[workerfork.ForkedWorkers(name)]))
+    return workerfork.as_program(main)
 
 
 def enabled() -> bool:
