@@ -14,9 +14,11 @@ numbers taken side by side are compared, and as ratios):
     counted, so the floor is a lower bound.
 
 With ``--compare`` every matrix run is made twice per round, with the reference clients run through the
-fork server and with a new interpreter each (``NETCONFORMANCE_FORKSERVER=0``), in alternating order.
+fork server and with a new interpreter each (``NETCONFORMANCE_FORKSERVER=0``), in alternating order;
+``--compare --switch NETCONFORMANCE_WORKER_ZYGOTE`` compares the run's workers forked from its zygote with
+workers that are new interpreters instead.
 
-    python benchmarks/matrix.py [--rounds 2] [--workers 1 2 4] [--compare] [--no-floor] [--bare 8]
+    python benchmarks/matrix.py [--rounds 2] [--workers 1 2 4] [--compare [--switch VAR]] [--no-floor] [--bare 8]
 """
 
 from __future__ import annotations
@@ -51,12 +53,14 @@ def bare_start(count: int) -> list[float]:
 #: ``--before DIR``: the "off" runs use this source tree (``DIR/pp/netconformance_fixtures`` linking to
 #: ``DIR/fixtures``) instead of the fork server switched off
 BEFORE: Path | None = None
+#: ``--switch VAR``: the variable ``--compare`` sets to 0 for the "off" runs
+SWITCH = "NETCONFORMANCE_FORKSERVER"
 
 
 def matrix(workers: int, report: Path, *, forkserver: bool = True, timeout: float | None = None,
            select: list[str] | None = None) -> float:
     """Wall seconds of one ``netconformance run`` of the whole reference matrix."""
-    env = {**os.environ, "NETCONFORMANCE_FORKSERVER": "1" if forkserver else "0"}
+    env = {**os.environ, SWITCH: "1" if forkserver else "0"}
     cwd = ROOT
     if BEFORE is not None and not forkserver:
         env["PYTHONPATH"] = f"{BEFORE / 'pp'}{os.pathsep}{BEFORE}"
@@ -108,6 +112,8 @@ def phases(rs: list[dict]) -> dict[str, float]:
 
 
 def label(mode: bool) -> str:
+    if SWITCH != "NETCONFORMANCE_FORKSERVER":
+        return f"{SWITCH}={int(mode)}"
     return "fork server     " if mode else ("before          " if BEFORE is not None else "new interpreters")
 
 
@@ -128,8 +134,12 @@ def main() -> int:
     p.add_argument("--before", type=Path, metavar="DIR",
                    help="with --compare or --phases: run the other side from this source tree (an older checkout, with "
                         "DIR/pp/netconformance_fixtures linking to DIR/fixtures) instead of switching the fork server off")
+    p.add_argument("--switch", default=SWITCH, metavar="VAR",
+                   help="with --compare: the variable set to 0 for the other side (default NETCONFORMANCE_FORKSERVER; "
+                        "NETCONFORMANCE_WORKER_ZYGOTE: workers as new interpreters)")
     args = p.parse_args()
-    global BEFORE
+    global BEFORE, SWITCH
+    SWITCH = args.switch
     BEFORE = args.before.resolve() if args.before else None
     if args.phases:
         return phase_rounds(args)

@@ -9,6 +9,7 @@ The exit status comes from those results, not from a report read back from disk.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -69,6 +70,38 @@ MANY_SCENARIOS = 16
 MAX_DEFAULT_WORKERS = 8
 
 
+def selection(args, specs) -> list:
+    """The scenarios (:class:`~conformance.registry.ScenarioMeta`) a run selects by protocol, target role,
+    scenario and requirement (before ``-k``/``-m``)."""
+    from conformance.registry import load_all
+    from netconformance_fixtures.selection import selected
+
+    protocols = set(args.protocol) or {s.protocol for s in specs} or None
+    roles = {(s.protocol, s.role) for s in specs}  # a protocol given targets runs only their roles
+    targeted = {p for p, _ in roles}
+    return [meta for meta in load_all().values()
+            if (protocols is None or meta.protocol in protocols)
+            and (meta.protocol not in targeted or (meta.protocol, meta.role) in roles)
+            and selected(meta, args.nc_scenario, args.nc_requirement)]
+
+
+def preload_workers(raw: bool) -> None:
+    """Import what a run's xdist worker needs before its first scenario: pytest-xdist's worker side, the
+    run's plugins, every scenario module, and with ``raw`` the packet layer (scapy, ~0.5 s of CPU).  Called
+    in the worker zygote (:class:`~netconformance_fixtures.workerfork.WorkerZygote`), once for all workers."""
+    import execnet  # noqa: F401
+    import pytest_timeout  # noqa: F401
+    import xdist.remote  # noqa: F401
+
+    from conformance import reportplugin  # noqa: F401
+    from conformance.registry import load_all
+    from netconformance_fixtures import plugin, rawplugin  # noqa: F401
+
+    load_all()
+    if raw:
+        from netconformance_fixtures.rawnet import tcp, udp  # noqa: F401
+
+
 def default_workers(args, specs, extra: list[str]) -> tuple[int, str]:
     """``(workers, why)`` for a run without ``-n``.
 
@@ -79,16 +112,7 @@ def default_workers(args, specs, extra: list[str]) -> tuple[int, str]:
     (docs/performance.md, "Default worker count")."""
     if any(e.startswith(("-k", "-m")) for e in extra):
         return 1, "-k/-m narrows the run"
-    from conformance.registry import load_all
-    from netconformance_fixtures.selection import selected
-
-    protocols = set(args.protocol) or {s.protocol for s in specs} or None
-    roles = {(s.protocol, s.role) for s in specs}  # a protocol given targets runs only their roles
-    targeted = {p for p, _ in roles}
-    count = sum(1 for meta in load_all().values()
-                if (protocols is None or meta.protocol in protocols)
-                and (meta.protocol not in targeted or (meta.protocol, meta.role) in roles)
-                and selected(meta, args.nc_scenario, args.nc_requirement))
+    count = len(selection(args, specs))
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -173,7 +197,19 @@ def cmd_run(args, extra: list[str]) -> int:
     if args.junitxml:
         pytest_args += ["--junitxml", args.junitxml]
     run = _CliRun(values, specs)
-    code = pytest.main(pytest_args + extra, plugins=[run])
+    plugins: list = [run]
+    zygote = None
+    if workers not in (None, "0"):  # the workers are forks of a zygote that has imported what they need
+        from netconformance_fixtures.workerfork import WorkerZygote
+
+        raw = any(meta.category == "raw-packets" for meta in selection(args, specs))
+        zygote = WorkerZygote.start(functools.partial(preload_workers, raw))
+        plugins += [zygote.plugin()] if zygote else []
+    try:
+        code = pytest.main(pytest_args + extra, plugins=plugins)
+    finally:
+        if zygote is not None:
+            zygote.stop()
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
         return 2
     if code == pytest.ExitCode.NO_TESTS_COLLECTED or run.config is None:
