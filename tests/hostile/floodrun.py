@@ -49,6 +49,7 @@ def flood_run(workdir: Path, *, kinds=("tcp", "udp", "stdout"), timeout: float =
     if (workdir / "report.json").exists():
         results = json.loads((workdir / "report.json").read_text())["results"]
     return {"seconds": took, "status": proc.returncode, "peak": memory.peak, "peak_sum": memory.peak_sum, "names": memory.names,
+            "kinds": memory.kinds,
             "leftovers": left, "temp": pytest_tmp, "tag": tag, "tail": out.decode("utf-8", "replace")[-1500:],
             "results": len(results), "outcomes": {o: sum(r["outcome"] == o for r in results)
                                                   for o in {r["outcome"] for r in results}}}

@@ -71,34 +71,60 @@ def descendants(root: int) -> set[int]:
 
 class SuiteMemory(threading.Thread):
     """Samples, every ``period`` seconds, the suite's own processes: ``root`` (the ``netconformance``
-    process, the xdist controller) and its children that carry neither a kill-domain mark nor the raw
-    tier's owner stamp (the pytest workers; targets, the fork server and namespace holders are not counted,
-    nor a worker's fork on its way to exec, which shows the worker's memory until it does).
+    process, the xdist controller) and its descendants that carry neither a kill-domain mark nor the raw
+    tier's owner stamp, nor descend from one that does (the pytest workers, the run's worker zygote and the
+    workers' stand-ins; targets, the fork server and namespace holders are not counted, nor a worker's fork
+    on its way to exec, which shows the worker's memory until it does).
 
     ``peak``: pid -> peak resident set (VmHWM, bytes, the kernel's own maximum, so nothing between samples
-    is missed); ``peak_sum``: the largest sum of the current resident sets seen in one sample (bytes)."""
+    is missed); ``peak_sum``: the largest sum of the current resident sets seen in one sample (bytes);
+    ``names``: pid -> command line; ``kinds``: pid -> ``controller``, ``worker`` (a new interpreter, or a
+    fork of the zygote), ``zygote``, ``stand-in``, ``fork`` (a worker's fork not yet exec'd) or ``other``."""
 
     def __init__(self, root: int, period: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.root, self.period = root, period
         self.peak: dict[int, int] = {}
         self.names: dict[int, str] = {}
+        self.kinds: dict[int, str] = {}
         self.peak_sum = 0
         self._done = threading.Event()
+
+    def _kind(self, pid: int, parent: int, name: str) -> str:
+        if pid == self.root:
+            return "controller"
+        if self.kinds.get(parent) == "worker":
+            return "fork"  # a worker's fork on its way to exec (it shows the worker's command line until then)
+        if "worker_stand_in" in name:
+            return "stand-in"
+        if "exec(eval" in name:
+            return "worker"  # a new interpreter, execnet's bootstrap on its command line
+        if name == self.names.get(self.root):  # a fork of the controller: the zygote, or one of its workers
+            return "zygote" if parent == self.root else "worker"
+        return "other"
 
     def run(self) -> None:
         marks = (f"{MARK_VAR}=".encode(), f"{OWNER_ENV}=".encode())
         while not self._done.wait(self.period):
             total = 0
             table = _parents()
-            for pid in [self.root] + [p for p, pp in table.items() if pp == self.root]:
+            children: dict[int, list[int]] = {}
+            for p, pp in table.items():
+                children.setdefault(pp, []).append(p)
+            todo = [(self.root, 0)]
+            while todo:
+                pid, parent = todo.pop()
                 env = _environ(pid)
                 if not env or any(m in env for m in marks):
-                    continue
+                    continue  # not ours to count, nor anything it started
+                todo += [(c, pid) for c in children.get(pid, [])]
                 status = _status(pid)
                 if "VmHWM" in status:
-                    if pid not in self.peak:
+                    if pid not in self.kinds:
                         self.names[pid] = _cmdline(pid)
+                        self.kinds[pid] = self._kind(pid, parent, self.names[pid])
+                    if self.kinds[pid] == "fork":
+                        continue
                     self.peak[pid] = max(self.peak.get(pid, 0), status["VmHWM"])
                     total += status.get("VmRSS", 0)
             self.peak_sum = max(self.peak_sum, total)
