@@ -15,13 +15,14 @@ import pytest
 
 #: a plugin given with ``-- -p ncprobe``: each worker records who it is, its parent, group and directory
 PROBE = """
-import json, os, sys
+import json, os, signal, sys
 def pytest_configure(config):
     name = os.environ.get("PYTEST_XDIST_WORKER")
     if name:
         with open(os.path.join(os.environ["NC_PROBE_DIR"], name + ".json"), "w") as f:
             json.dump({"pid": os.getpid(), "ppid": os.getppid(), "pgid": os.getpgrp(), "cwd": os.getcwd(),
                        "env": os.environ.get("NC_PROBE_VALUE"), "path": sys.path,
+                       "signals": {str(int(s)): str(signal.getsignal(s)) for s in signal.valid_signals()},
                        "preloaded": "conformance.scenarios.test_time_server" in sys.modules}, f)
 """
 
@@ -63,11 +64,13 @@ def test_without_the_zygote_workers_are_new_interpreters_with_the_same_results(t
     forked, _, _, _ = _run(tmp_path, _env(tmp_path))
     first = {(r["scenario"], r["transport"], r["outcome"])
              for r in json.loads((tmp_path / "report.json").read_text())["results"]}
-    forked_paths = [json.loads(p.read_text())["path"] for p in sorted(tmp_path.glob("gw*.json"))]
+    forked_world = [{k: json.loads(p.read_text())[k] for k in ("path", "signals")} for p in sorted(tmp_path.glob("gw*.json"))]
     for p in tmp_path.glob("gw*.json"):
         p.unlink()
     status, output, controller, workers = _run(tmp_path, _env(tmp_path, NETCONFORMANCE_WORKER_ZYGOTE="0"))
-    assert forked_paths == [w["path"] for w in workers]  # the same sys.path as a new interpreter's
+    # the same sys.path and signal dispositions as a new interpreter's (SIGPIPE ignored: the CLI lets it kill the
+    # run's own process, and a worker inheriting that died writing to a client that had closed its stdin)
+    assert forked_world == [{k: w[k] for k in ("path", "signals")} for w in workers]
     assert forked == status == 0, output[-3000:]
     assert [w["ppid"] for w in workers] == [controller] * 2 and not any(w["preloaded"] for w in workers)
     second = {(r["scenario"], r["transport"], r["outcome"])
