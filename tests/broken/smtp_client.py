@@ -28,6 +28,7 @@ BUGS = {
     "short-reply-buffer": ("SMTP-REPLY-6", "smtp-client-long-reply-lines"),
     "data-with-batch": ("SMTP-PIPE-2", "smtp-client-pipelining-batch"),
     "ignore-size": ("SMTP-SIZE-9", "smtp-client-size-limit"),
+    "oversize-ok": ("SMTP-LIMIT-5", "smtp-client-size-limit"),
     "send-8bit-raw": ("SMTP-8BIT-4", "smtp-client-8bit-without-8bitmime"),
     "no-452-retry": ("SMTP-LIMIT-4", "smtp-client-too-many-recipients"),
     "ignore-greeting-code": ("SMTP-REPLY-4", "smtp-client-greeting-554"),
@@ -36,6 +37,7 @@ BUGS = {
     "abort-on-any-refusal": ("SMTP-CLIENT-2", "smtp-client-rcpt-partly-refused"),
     "data-anyway": ("SMTP-CLIENT-3", "smtp-client-no-data-without-recipients"),
     "body-after-354": ("SMTP-PIPE-12", "smtp-client-pipelined-all-refused"),
+    "body-after-354-ok": ("SMTP-PIPE-3", "smtp-client-pipelined-all-refused"),
     "body-after-refused-data": ("SMTP-SEQ-9", "smtp-client-data-554"),
     "eod-ignored": ("SMTP-SIZE-10", "smtp-client-end-of-data-refused"),
     "first-line-only": ("SMTP-CONN-4", "smtp-client-multiline-greeting-split"),
@@ -131,7 +133,7 @@ def transaction(c: Conn, bug: str, sender: str, rcpts: list[str], data: bytes, e
     if refused and bug == "abort-on-any-refusal":
         c.cmd("RSET")
         raise Failed("a recipient was refused")
-    if not good and bug not in ("data-anyway", "body-after-354"):
+    if not good and bug not in ("data-anyway", "body-after-354", "body-after-354-ok"):
         if dcode == 354:
             c.send(b".\r\n")
             c.reply()
@@ -144,7 +146,7 @@ def transaction(c: Conn, bug: str, sender: str, rcpts: list[str], data: bytes, e
     if bug != "data-with-batch":
         c.send(data)
     final = c.reply()[0]
-    if not ok(final, bug) and bug != "eod-ignored":
+    if not ok(final, bug) and bug not in ("eod-ignored", "oversize-ok"):  # oversize-ok, SMTP-LIMIT-5: 552 ignored
         raise Failed(f"end of data {final}")
     if refused:
         raise Failed("some recipients refused")
@@ -180,7 +182,7 @@ def submit(args) -> None:
         raise Failed("HELO refused")
     params = ""
     size = len(data)
-    if ("SIZE" in exts or bug == "ignore-ehlo") and bug != "ignore-size":
+    if ("SIZE" in exts or bug == "ignore-ehlo") and bug not in ("ignore-size", "oversize-ok"):  # SMTP-SIZE-9
         limit = exts.get("SIZE", "0").split(" ")[0]
         if limit.isdigit() and int(limit) and size > int(limit):
             c.cmd("QUIT")
@@ -215,8 +217,8 @@ def main() -> int:
     try:
         submit(args)
     except (Failed, OSError, ValueError) as exc:
-        if args.bug in ("errors-are-success",) or (args.bug == "lost-is-delivered" and "closed" in str(exc)):
-            return 0  # SMTP-421-2 / SMTP-CLIENT-LOST-1: a failure reported as success
+        if args.bug in ("errors-are-success", "body-after-354-ok") or (args.bug == "lost-is-delivered" and "closed" in str(exc)):
+            return 0  # SMTP-421-2 / SMTP-PIPE-3 / SMTP-CLIENT-LOST-1: a failure reported as success
         print(f"smtp: {exc}", file=sys.stderr)
         return 1
     return 0

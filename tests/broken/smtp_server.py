@@ -43,10 +43,13 @@ BUGS = {
     "no-vrfy": ("SMTP-CMD-3", "smtp-server-minimum-commands"),
     "rset-keeps": ("SMTP-CMD-5", "smtp-server-rset"),
     "rset-ignores-args": ("SMTP-CMD-6", "smtp-server-no-argument-commands"),
+    "rset-args-close": ("SMTP-QUIT-2", "smtp-server-no-argument-commands"),
     "ignore-params": ("SMTP-CMD-8", "smtp-server-unknown-parameter"),
     "accept-8bit-envelope": ("SMTP-CMD-9", "smtp-server-invalid-characters"),
+    "8bit-mail-sticks": ("SMTP-TXN-1", "smtp-server-invalid-characters"),
     "no-help": ("SMTP-CMD-10", "smtp-server-help"),
     "all-errors-500": ("SMTP-CMD-11", "smtp-server-error-codes"),
+    "saml-closes": ("SMTP-QUIT-2", "smtp-server-error-codes"),
     "no-ehlo-needed": ("SMTP-SEQ-1", "smtp-server-seq-mail-before-ehlo"),
     "rcpt-without-mail": ("SMTP-SEQ-2", "smtp-server-seq-rcpt-needs-mail"),
     "nested-mail-ok": ("SMTP-SEQ-4", "smtp-server-seq-nested-mail"),
@@ -77,6 +80,7 @@ BUGS = {
     "silent-shutdown": ("SMTP-421-1", "smtp-server-shutdown-421"),
     "eof-aborts": ("NET-TCP-4", "smtp-server-half-close"),
     "crash-on-reset": ("NET-TCP-5", "smtp-server-survives-resets"),
+    "crash-after-partial": ("SMTP-QUIT-3", "smtp-server-survives-resets"),
     "one-session-at-a-time": ("SMTP-CONN-5", "smtp-server-idle-client-does-not-block"),
     "eod-needs-one-segment": ("SMTP-DATA-1", "smtp-server-split-end-of-data"),
     "hold-replies": ("SMTP-PIPE-7", "smtp-server-pipelining-no-held-replies"),
@@ -116,8 +120,8 @@ class BrokenPump(SessionPump):
         if BUG == "no-idle-timeout":  # SMTP-TIMEOUT-3: never times out
             self.server.idle_timeout = 3600
         await super().run()
-        if BUG == "crash-on-reset" and self.log.end == "reset":
-            os._exit(1)  # NET-TCP-5: a reset kills the server
+        if BUG == "crash-on-reset" and self.log.end == "reset" or BUG == "crash-after-partial" and self.session._partial:
+            os._exit(1)  # NET-TCP-5: a reset kills the server (crash-after-partial: once it delivered a half message)
 
     async def _more(self) -> bytes:
         data = await super()._more()
@@ -133,6 +137,17 @@ class BrokenPump(SessionPump):
             if self.eof:
                 return b""  # NET-TCP-4: read-EOF taken as an abort, what arrived with it is dropped
         return data
+
+    async def write(self, data: bytes, delay: bool = True) -> bool:
+        if BUG != "crash-after-partial":
+            return await super().write(data, delay)
+        await asyncio.sleep(0.05)  # crash-after-partial: slow replies, so a reset client's input has arrived,
+        try:                       # write errors ignored, and that input taken (asyncio's read() raises the reset first)
+            return await super().write(data, delay)
+        except ConnectionError:
+            self.inbox += self.reader._buffer
+            self.reader._buffer.clear()
+            return False
 
     async def flush(self) -> None:
         if BUG == "hold-replies" and self.session._last in ("MAIL", "RCPT"):
@@ -172,11 +187,16 @@ class Broken(SmtpSession):
             esc = None  # SMTP-ESC-2
         if BUG == "esc-generic" and esc:
             esc = esc[0] + ".0.0"  # SMTP-ESC-5: enhanced codes without their registered meaning
+        if BUG == "rset-args-close" and self._last == "RSET" and code == 501:
+            code, self.closing = 500, True  # SMTP-QUIT-2 (and SMTP-CMD-6: 500): the session closed after an error
+        if BUG == "saml-closes" and self._last == "SAML":
+            code, self.closing = 550, True  # SMTP-QUIT-2 (and SMTP-HIST-5: 550): the session closed after an error
         if BUG == "error-resets-session" and code == 501:
             self.helo = None  # SMTP-SEQ-5: an error loses the session state
         super().reply(code, *lines, esc=esc, verb=verb)
 
     _last = ""
+    _partial = False  # a half message was delivered (crash-after-partial)
 
     def command(self, line: bytes) -> None:
         verb = line.split(b" ")[0]
@@ -190,7 +210,7 @@ class Broken(SmtpSession):
             raise ConnectionResetError("refused")
         if BUG == "close-on-nul" and b"\x00" in line:
             raise ConnectionResetError("NUL")
-        if BUG == "accept-8bit-envelope" and any(b > 0x7F for b in line) and self._last == "MAIL":
+        if BUG in ("accept-8bit-envelope", "8bit-mail-sticks") and any(b > 0x7F for b in line) and self._last == "MAIL":
             self.mail = wire.Path("x", "client.test")
             self.reply(250, "OK", esc="2.1.0")  # SMTP-CMD-9
             return self.flush()
@@ -251,8 +271,8 @@ class Broken(SmtpSession):
     def do_RSET(self, arg: str) -> None:
         if BUG == "rset-ignores-args":
             arg = ""
-        if BUG == "rset-keeps":
-            return self.reply(250, "OK", esc="2.0.0")
+        if BUG == "rset-keeps" or (BUG == "8bit-mail-sticks" and self.mail == wire.Path("x", "client.test")):
+            return self.reply(250, "OK", esc="2.0.0")  # 8bit-mail-sticks, SMTP-TXN-1: the 8-bit MAIL kept, MAIL gets 503
         super().do_RSET(arg)
 
     def do_VRFY(self, arg: str) -> None:
@@ -300,10 +320,11 @@ class Broken(SmtpSession):
 
     def receive_data(self, data: bytes) -> None:
         receiver = getattr(self, "_receiver", None)
-        if BUG == "deliver-partial" and not data and self.receiver is not None and self.rcpts \
-                and receiver is not None and receiver.result is None:
+        if BUG in ("deliver-partial", "crash-after-partial") and not data and self.receiver is not None \
+                and self.rcpts and receiver is not None and receiver.result is None:
             partial = bytes(receiver._content) + bytes(receiver._line)  # SMTP-QUIT-3: the connection was lost
             self._deliver(wire.DataResult(content=partial))
+            self._partial = True
         super().receive_data(data)
 
     def _end_of_data(self, result: wire.DataResult) -> None:
