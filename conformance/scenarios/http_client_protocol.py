@@ -31,13 +31,20 @@ from reference_servers.http import wire
 def test_request_form(client, reference):
     """The request is a Full-Request: ``GET abs_path HTTP/1.x``, CRLF line ends, an empty CRLF line.
 
-    The client fetches a nested file from the reference server, which records the request bytes."""
+    The client fetches a nested file from the reference server, which records the request bytes.  An
+    HTTP/0.9 Simple-Request (a should) is still held to the musts that apply to its one line: abs_path and
+    CRLF.  How the client then reads the Simple-Response it asked for is http-client-simple-response's."""
     srv = reference()
     address = srv.address("tcp")
     run = fetch(client, address, "/sub/nested.txt")
     raw = last_request(srv)
     head = request_head(raw)
     first = head.split(b"\n", 1)[0].rstrip(b"\r").split()
+    if len(first) == 2:  # Simple-Request = "GET" SP Request-URI CRLF (RFC 1945 §4.1)
+        check(first[1] == b"/sub/nested.txt", "HTTP10-CLIENT-2", "the Request-URI is not the abs_path",
+              expected=b"/sub/nested.txt", received=first[1])
+        check(head.endswith(b"\r\n") and b"\n" not in head.replace(b"\r\n", b""), "HTTP10-CLIENT-1",
+              "the request line does not end in CRLF", expected="CRLF line ends", received=head)
     check(len(first) != 2, "HTTP10-SIMPLE-4", "the client sent an HTTP/0.9 Simple-Request (no version)",
           expected="GET /sub/nested.txt HTTP/1.0\\r\\n", received=head[:120])
     check(len(first) == 3 and re.fullmatch(rb"HTTP/1\.\d+", first[2]), "HTTP10-VER-6",

@@ -21,6 +21,7 @@ import socket
 import sys
 import threading
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
@@ -56,10 +57,14 @@ FLAWS = {
     "ims-naive": "304 for a future If-Modified-Since, 500 for an invalid one (HTTP10-COND-3)",
     "ims-rfc1123-only": "understands If-Modified-Since only in rfc1123 form (HTTP10-COND-4)",
     "ims-on-errors": "answers 304 instead of 404 when If-Modified-Since is present (HTTP10-COND-5)",
+    "traversal-encoded": "refuses a literal '..' with 500, but %-decodes after that check: /%2e%2e/ leaves the root "
+                         "(HTTP10-ERR-3, HTTP10-SEC-1)",
     # the response
     "http11-status": "Status-Line says HTTP/1.1, yet serves an HTTP/1.1 request without Host (HTTP10-VER-9)",
     "lf-only": "header lines end in bare LF (HTTP10-STATUS-2)",
     "empty-error-body": "4xx/5xx without a body or Content-Length (HTTP10-STATUS-3, HTTP10-LEN-5)",
+    "error-no-length": "empty error pages: 404 with Content-Length: 0, 400 and 501 with neither a body nor "
+                       "Content-Length (HTTP10-STATUS-3, HTTP10-LEN-5)",
     "no-date": "no Date header (HTTP10-HDR-1)",
     "bad-date": "Date and Last-Modified with a numeric zone, not GMT (HTTP10-HDR-2)",
     "no-content-type": "no Content-Type (HTTP10-HDR-3)",
@@ -72,6 +77,8 @@ FLAWS = {
     # the connection
     "keep-open": "keeps the connection open after the response (HTTP10-CONN-1)",
     "echo-keepalive": "advertises Connection: keep-alive, then closes anyway (HTTP10-CONN-2)",
+    "keepalive-400-open": "answers 400 to Connection: keep-alive, then holds the connection open without "
+                          "advertising keep-alive (HTTP10-CONN-2, HTTP10-CONN-1)",
     "no-drain": "closes right after the response with input unread, so the kernel resets (NET-TCP-9)",
     "serial": "serves one connection at a time with no timeout (NET-TCP-6, HTTP10-CONN-4)",
     "die-on-reset": "exits when a client resets the connection (NET-TCP-5)",
@@ -197,6 +204,15 @@ def rewrite_request(raw: bytes, flaw: str, root: str) -> tuple[bytes | None, byt
         if os.path.isfile(path):
             body = pathlib.Path(path).read_bytes()
             return None, wire.format_response(200, [("Content-Length", str(len(body)))], body)
+    if flaw == "traversal-encoded" and ".." in urllib.parse.unquote(head.target):
+        if ".." in head.target:
+            return None, canned(500)
+        path = os.path.join(root, urllib.parse.unquote(head.target).lstrip("/"))  # decoded after the check
+        if os.path.isfile(path):
+            body = pathlib.Path(path).read_bytes()
+            return None, wire.format_response(200, [("Content-Length", str(len(body)))], body)
+    if flaw == "keepalive-400-open" and "keep-alive" in (head.headers.get("Connection") or "").lower():
+        return None, canned(400)
     ims = head.headers.get("If-Modified-Since")
     if ims is not None:
         strip = re.sub(rb"(?im)^if-modified-since:[^\r\n]*\r?\n", b"", raw)
@@ -232,6 +248,9 @@ def rewrite_response(resp: bytes, flaw: str, request: bytes) -> bytes:
         head = head.replace(b"\r\n", b"\n")
     elif flaw == "empty-error-body" and status >= 400:
         head, body = re.sub(rb"(?im)^content-length:[^\r\n]*\r\n", b"", head), b""
+    elif flaw == "error-no-length" and status >= 400:
+        zero = b"Content-Length: 0\r\n" if status == 404 else b""
+        head, body = re.sub(rb"(?im)^content-length:[^\r\n]*\r\n", zero, head), b""
     elif flaw == "no-date":
         head = re.sub(rb"(?im)^date:[^\r\n]*\r\n", b"", head)
     elif flaw == "bad-date":
@@ -291,7 +310,8 @@ def handle(conn: socket.socket, flaw: str, backend: tuple[str, int], root: str) 
             conn.sendall(answer)
             if flaw == "no-drain":
                 return  # close with whatever the client sent after its request unread: RST
-            if flaw == "keep-open":
+            if flaw == "keep-open" or (flaw == "keepalive-400-open"
+                                       and re.search(rb"(?im)^connection: *keep-alive", original)):
                 conn.settimeout(30)
                 while conn.recv(65536):
                     pass
