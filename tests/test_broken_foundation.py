@@ -33,6 +33,7 @@ CASES: dict[tuple[str, str, str], dict[str, tuple[set[str], set[str]]]] = {
         "send-once": ({"echo-tcp-paused-reader"}, {"echo-tcp-large-concurrent", "echo-tcp-half-close"}),
         "ignore-eof": ({"echo-tcp-half-close"}, set()),
         "single-threaded": ({"echo-tcp-concurrent-sessions", "echo-tcp-idle-client"}, set()),
+        "cross-talk": ({"echo-tcp-concurrent-sessions"}, set()),
         "crash-on-reset": ({"echo-tcp-survives-resets", "echo-tcp-survives-early-close"}, set()),
         # a client that closes its side (FIN) ends the whole service: NET-TCP-10
         "exit-on-eof": ({"echo-tcp-half-close"}, {"echo-tcp-survives-early-close", "echo-tcp-survives-resets"}),
@@ -71,6 +72,7 @@ CASES: dict[tuple[str, str, str], dict[str, tuple[set[str], set[str]]]] = {
             "daytime-current-time", "daytime-format-one-line", "daytime-format-printable"}),
         "never-close": ({"daytime-tcp-closes"}, {"daytime-tcp-half-close", "daytime-tcp-ignores-input"}),
         "rst-on-input": ({"daytime-tcp-ignores-input"}, set()),
+        "echo-input": ({"daytime-tcp-ignores-input"}, set()),
         "nul-terminated": ({"daytime-format-printable"}, {"daytime-format-one-line"}),
         "multi-line": ({"daytime-format-one-line"}, set()),
         "local-no-zone": ({"daytime-current-time"}, set()),
@@ -147,14 +149,24 @@ CASES: dict[tuple[str, str, str], dict[str, tuple[set[str], set[str]]]] = {
 
 
 #: bugs whose intended scenarios must fail at the ``fail`` grade (the bug breaks a MUST), not as a warning:
-#: a dead service (NET-TCP-10, NET-UDP-6), a false answer taken from a stray or stale datagram (NET-UDP-7)
+#: a dead service (NET-TCP-10, NET-UDP-6), a false answer taken from a stray or stale datagram (NET-UDP-7),
+#: bytes of one session sent on another (ECHO-TCP-2), a daytime reply that echoes the input (DAYTIME-TCP-3)
 MUST_GRADE = {
-    "echo_server.py": ("crash-on-reset", "exit-on-eof", "udp-die-on-icmp", "udp-small-buffer", "udp-skip-empty"),
-    "daytime_server.py": ("crash-on-reset", "udp-die-on-icmp"),
+    "echo_server.py": ("crash-on-reset", "exit-on-eof", "udp-die-on-icmp", "udp-small-buffer", "udp-skip-empty",
+                       "cross-talk"),
+    "daytime_server.py": ("crash-on-reset", "udp-die-on-icmp", "echo-input"),
     "time_server.py": ("crash-on-reset", "udp-die-on-icmp", "little-endian", "unix-epoch"),
     "echo_client.py": ("udp-any-source", "udp-first-reply", "no-compare", "errors-are-success"),
     "daytime_client.py": ("udp-any-source", "errors-are-success"),
     "time_client.py": ("udp-any-source", "errors-are-success", "signed"),
+}
+
+#: (program, bug) -> (scenario, the one id its failure names): bugs that also break a weaker check of that
+#: scenario, which must not hide the MUST (echo-tcp-concurrent-sessions: a's second echo missing, ECHO-TCP-7;
+#: daytime-tcp-ignores-input: the reset, NET-TCP-9)
+MUST_REQUIREMENT = {
+    ("echo_server.py", "cross-talk"): ("echo-tcp-concurrent-sessions", "ECHO-TCP-2"),
+    ("daytime_server.py", "echo-input"): ("daytime-tcp-ignores-input", "DAYTIME-TCP-3"),
 }
 
 
@@ -198,6 +210,12 @@ def _problems(program: str, bugs: dict, results: list[dict]) -> dict[str, list[s
                     and r["outcome"] == "failed" and r.get("grade") != "fail"}
             if soft:
                 found.append(f"breaks a MUST but graded below fail in {sorted(soft)}")
+        if (program, bug) in MUST_REQUIREMENT:
+            sid, req = MUST_REQUIREMENT[(program, bug)]
+            named = [r.get("failed_requirements") for r in results if r["target"] == bug and r["scenario"] == sid
+                     and r["outcome"] == "failed"]
+            if any(n != [req] for n in named):
+                found.append(f"{sid} failed on {named}, not on [{req!r}]")
         if found:
             problems[bug] = found
     return problems

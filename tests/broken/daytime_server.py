@@ -13,6 +13,8 @@ BUGS = {
     "read-first": "waits for a line from the client before answering (daytime-tcp-speaks-first)",
     "never-close": "keeps the connection open after the date (daytime-tcp-closes)",
     "rst-on-input": "closes with the client's input unread, so the kernel resets (daytime-tcp-ignores-input)",
+    "echo-input": "after the date, sends back the first read of the client's input, then closes with the rest "
+                  "unread, so the kernel resets (daytime-tcp-ignores-input: DAYTIME-TCP-3)",
     "nul-terminated": "sends the C string's NUL (daytime-format-printable)",
     "multi-line": "sends a two-line banner (daytime-format-one-line)",
     "local-no-zone": "local time one hour off, without a zone (daytime-current-time)",
@@ -48,6 +50,18 @@ def session(conn: socket.socket, bug: str) -> None:
             pass
         conn.settimeout(None)
     conn.sendall(text(bug))
+    if bug == "echo-input":
+        conn.settimeout(0.2)
+        try:
+            data = conn.recv(1024)
+        except TimeoutError:
+            data = b""  # no input: the ordinary close below
+        conn.settimeout(None)
+        if data:
+            conn.sendall(data)
+            time.sleep(0.5)  # long enough for the client to read it all: the reset destroys nothing
+            conn.close()  # input still unread: the kernel sends RST instead of FIN
+            return
     if bug == "never-close":
         time.sleep(3600)
     if bug == "single-threaded":

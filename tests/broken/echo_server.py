@@ -11,6 +11,11 @@ import socket
 import threading
 import time
 
+#: cross-talk: the open sessions in accept order, and those that have had an echo
+SESSIONS: list[socket.socket] = []
+ECHOED: set[socket.socket] = set()
+LOCK = threading.Lock()
+
 BUGS = {
     "none": "correct",
     "banner": "greets the client on connect (echo-tcp-no-banner)",
@@ -21,6 +26,8 @@ BUGS = {
     "send-once": "non-blocking socket, send() without looping or waiting (echo-tcp-large-concurrent)",
     "ignore-eof": "never closes when the client half-closes (echo-tcp-half-close)",
     "single-threaded": "serves one client at a time (echo-tcp-concurrent-sessions, echo-tcp-idle-client)",
+    "cross-talk": "after its first echo, a session's input goes to the newest later session that has had an echo "
+                  "of its own, and it gets nothing back (echo-tcp-concurrent-sessions: ECHO-TCP-2)",
     "crash-on-reset": "the whole server exits on a connection error (echo-tcp-survives-resets)",
     "exit-on-eof": "the whole server exits once a client half-closes (echo-tcp-half-close: NET-TCP-10)",
     "udp-small-buffer": "recvfrom(8192) (echo-udp-sizes)",
@@ -32,7 +39,31 @@ BUGS = {
 }
 
 
+def cross_talk_target(conn: socket.socket) -> socket.socket:
+    """Where the cross-talk bug writes: ``conn`` for its first echo, afterwards the newest session accepted
+    after it that has had an echo (``conn`` when there is none)."""
+    with LOCK:
+        if conn not in ECHOED:
+            ECHOED.add(conn)
+            return conn
+        later = [c for c in SESSIONS[SESSIONS.index(conn) + 1:] if c in ECHOED]
+        return later[-1] if later else conn
+
+
 def tcp_session(conn: socket.socket, bug: str) -> None:
+    if bug == "cross-talk":
+        with LOCK:
+            SESSIONS.append(conn)
+        try:
+            return tcp_echo(conn, bug)
+        finally:
+            with LOCK:
+                SESSIONS.remove(conn)
+                ECHOED.discard(conn)
+    return tcp_echo(conn, bug)
+
+
+def tcp_echo(conn: socket.socket, bug: str) -> None:
     if bug == "banner":
         conn.sendall(b"Welcome to echo!\r\n")
     if bug == "send-once":
@@ -70,6 +101,8 @@ def tcp_session(conn: socket.socket, bug: str) -> None:
                 conn.send(data)
             except BlockingIOError:
                 pass  # the bug: the rest is dropped
+        elif bug == "cross-talk":
+            cross_talk_target(conn).sendall(data)
         else:
             conn.sendall(data)
         if bug == "close-after-first":
