@@ -16,9 +16,12 @@ import re
 import socket
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import NamedTuple
 
-from reference_servers.gopher import wire
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout: runs without site (-I -S)
+
+from reference_servers.gopher import wire  # noqa: E402
 
 
 class Bug(NamedTuple):

@@ -24,9 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from reference_servers.gopher import menu, wire
-from reference_servers.gopher.server import GopherServer
-from reference_servers.standalone import run_standalone
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout: runs without site (-I -S)
+
+from reference_servers.gopher import menu, wire  # noqa: E402
+from reference_servers.gopher.server import GopherServer  # noqa: E402
+from reference_servers.standalone import run_standalone  # noqa: E402
 
 
 class Bug(NamedTuple):

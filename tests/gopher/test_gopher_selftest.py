@@ -71,7 +71,7 @@ def _node_ids(role: str, intended: set[str]) -> list[str]:
                          ids=[f"{role}:{bug}" for role, bug in CASES])
 def test_broken_fails_its_scenarios(role, bug):
     want = PROGRAMS[role].BUGS[bug].fails
-    spec = f"gopher=name=broken-{bug},cmd:{{python}} {BROKEN / f'gopher_{role}.py'} {ARGS[role]} --bug {bug}"
+    spec = f"gopher=name=broken-{bug},cmd:{{python}} -I -S {BROKEN / f'gopher_{role}.py'} {ARGS[role]} --bug {bug}"
     args = [f"--{role}", spec, "--client-timeout", str(HANGS.get(bug, 5.0))]
     report = run_scenarios(args, files=_node_ids(role, set(want)))
     seen, details = _outcomes(report)

@@ -184,20 +184,20 @@ def test_references_pass_everything():
 
 @pytest.mark.parametrize("program,expected", sorted(BROKEN_SERVERS.items()))
 def test_broken_server_fails_intended(program, expected):
-    spec = f"http=cmd:{{python}} {BROKEN / program} --port {{port}} --root {{root}}"
+    spec = f"http=cmd:{{python}} -I -S {BROKEN / program} --port {{port}} --root {{root}}"
     res = run_scenarios(["--server", spec, "--protocol", "http", *selector(expected)], files=[SERVER_FILE])
     assert_caught(program, expected, res)
 
 
 @pytest.mark.parametrize("flaw,expected", sorted(FLAWS.items()))
 def test_flawed_server_fails_intended(flaw, expected):
-    spec = f"http=cmd:{{python}} {BROKEN / 'http_flawed.py'} --port {{port}} --root {{root}} --flaw {flaw}"
+    spec = f"http=cmd:{{python}} -I -S {BROKEN / 'http_flawed.py'} --port {{port}} --root {{root}} --flaw {flaw}"
     res = run_scenarios(["--server", spec, "--protocol", "http", *selector(expected)], files=[SERVER_FILE])
     assert_caught(flaw, expected, res)
 
 
 @pytest.mark.parametrize("program,expected", sorted(BROKEN_CLIENTS.items()))
 def test_broken_client_fails_intended(program, expected):
-    spec = f"http=cmd:{{python}} {BROKEN / program} {{url}}"
+    spec = f"http=cmd:{{python}} -I -S {BROKEN / program} {{url}}"
     res = run_scenarios(["--client", spec, "--protocol", "http", *selector(expected)], files=[CLIENT_FILE])
     assert_caught(program, expected, res)

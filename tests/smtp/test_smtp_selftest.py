@@ -80,7 +80,7 @@ def test_broken_fails_intended(role, program, bug, intended):
     args = SERVER_ARGS if role == "server" else CLIENT_ARGS
     if bug == "one-session-at-a-time":  # with a short idle timeout the first session ends in time
         args = args.replace(" --idle-timeout {timeout}", "")
-    spec = f"smtp=name=broken,cmd:{{python}} {BROKEN / program} {args}" + (f" --bug {bug}" if bug else "")
+    spec = f"smtp=name=broken,cmd:{{python}} -I -S {BROKEN / program} {args}" + (f" --bug {bug}" if bug else "")
     report = _run(role, spec, intended)
     failed = {r["scenario"] for r in report["results"] if r["outcome"] == "failed"}
     errors = {r["scenario"] for r in report["results"] if r["outcome"] == "error"}
@@ -96,10 +96,10 @@ def test_broken_fails_intended(role, program, bug, intended):
 def test_none_bug_is_the_reference():
     """``--bug none`` passes the scenarios its bugs are meant to fail (the bugs, not the scaffolding, fail them)."""
     picks = {"smtp-server-transaction", "smtp-server-seq-buffers-cleared", "smtp-server-idle-timeout"}
-    report = _run("server", f"smtp=name=none,cmd:{{python}} {BROKEN / 'smtp_server.py'} {SERVER_ARGS} --bug none", picks)
+    report = _run("server", f"smtp=name=none,cmd:{{python}} -I -S {BROKEN / 'smtp_server.py'} {SERVER_ARGS} --bug none", picks)
     assert {r["outcome"] for r in report["results"]} == {"passed"}, describe(report)
     picks = {"smtp-client-basic", "smtp-client-dot-stuffing", "smtp-client-multiline-greeting-split"}
-    report = _run("client", f"smtp=name=none,cmd:{{python}} {BROKEN / 'smtp_client.py'} {CLIENT_ARGS} --bug none", picks)
+    report = _run("client", f"smtp=name=none,cmd:{{python}} -I -S {BROKEN / 'smtp_client.py'} {CLIENT_ARGS} --bug none", picks)
     assert {r["outcome"] for r in report["results"]} == {"passed"}, describe(report)
 
 
