@@ -60,7 +60,7 @@ SWITCH = "NETCONFORMANCE_FORKSERVER"
 def matrix(workers: int, report: Path, *, forkserver: bool = True, timeout: float | None = None,
            select: list[str] | None = None) -> float:
     """Wall seconds of one ``netconformance run`` of the whole reference matrix."""
-    env = {**os.environ, SWITCH: "1" if forkserver else "0"}
+    env = {**os.environ, SWITCH: "1" if forkserver else "0"} if BEFORE is None else dict(os.environ)
     cwd = ROOT
     if BEFORE is not None and not forkserver:
         env["PYTHONPATH"] = f"{BEFORE / 'pp'}{os.pathsep}{BEFORE}"
@@ -112,7 +112,7 @@ def phases(rs: list[dict]) -> dict[str, float]:
 
 
 def label(mode: bool) -> str:
-    if SWITCH != "NETCONFORMANCE_FORKSERVER":
+    if SWITCH != "NETCONFORMANCE_FORKSERVER" and (mode or BEFORE is None):
         return f"{SWITCH}={int(mode)}"
     return "fork server     " if mode else ("before          " if BEFORE is not None else "new interpreters")
 
@@ -134,7 +134,7 @@ def main() -> int:
     p.add_argument("--before", type=Path, metavar="DIR",
                    help="with --compare or --phases: run the other side from this source tree (an older checkout, with "
                         "DIR/pp/netconformance_fixtures linking to DIR/fixtures) instead of switching the fork server off")
-    p.add_argument("--switch", default=SWITCH, metavar="VAR",
+    p.add_argument("--switch", default="NETCONFORMANCE_FORKSERVER", metavar="VAR",
                    help="with --compare: the variable set to 0 for the other side (default NETCONFORMANCE_FORKSERVER; "
                         "NETCONFORMANCE_WORKER_ZYGOTE: workers as new interpreters)")
     args = p.parse_args()
