@@ -10,8 +10,14 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
+
+from netconformance_fixtures.killdomain import alive as _alive
+
+sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+from leftovers import descendants  # noqa: E402
 
 #: a plugin given with ``-- -p ncprobe``: each worker records who it is, its parent, group and directory
 PROBE = """
@@ -78,33 +84,6 @@ def test_without_the_zygote_workers_are_new_interpreters_with_the_same_results(t
     assert first == second
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def _descendants(pid: int) -> set[int]:
-    parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            parents.setdefault(ppid, []).append(int(entry))
-    found, todo = set(), [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
 def test_a_run_killed_or_interrupted_leaves_no_zygote_and_no_worker(tmp_path, how):
     """SIGKILL of the run's process alone: its zygote dies with it (PR_SET_PDEATHSIG), the workers with the
@@ -116,7 +95,7 @@ def test_a_run_killed_or_interrupted_leaves_no_zygote_and_no_worker(tmp_path, ho
         deadline = time.monotonic() + 60
         seen: set[int] = set()
         while time.monotonic() < deadline and len(seen) < 5:  # zygote, 2 stand-ins, 2 workers (at least)
-            seen |= _descendants(proc.pid)
+            seen |= descendants(proc.pid) - {proc.pid}
             time.sleep(0.1)
         assert len(seen) >= 5, f"the run did not start its workers: {seen}"
         if how == "SIGKILL":
