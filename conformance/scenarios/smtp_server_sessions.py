@@ -163,10 +163,13 @@ def test_idle_client_does_not_block(server):
 
 @scenario("smtp-server-interleaved-sessions", category="concurrency", requirements=["SMTP-CONN-5"], **P)
 def test_interleaved(server):
-    """Two sessions interleaved command by command both deliver their own message."""
+    """Two sessions interleaved command by command both deliver their own message.  The second session's
+    greeting, and every reply that would be missing because the server serves one session at a time, are
+    SMTP-CONN-5 (a SHOULD), not the MUSTs of a lone session's greeting and replies."""
     toks = [token(), token()]
-    ds = [Dialogue(server), Dialogue(server)]
+    ds = [Dialogue(server)]
     try:
+        ds.append(Dialogue(server, reqs=("SMTP-CONN-5",)))  # greeted while the first session is open
         for d in ds:
             d.ehlo()
         for d in ds:
@@ -176,7 +179,8 @@ def test_interleaved(server):
         for d in ds:
             d.expect("DATA", (354,), "SMTP-CONN-5", "DATA refused")
         for d, tok in zip(ds, toks):
-            d.check(d.cmd(wire.encode_data(message(tok))).code == 250, "SMTP-CONN-5", "message refused")
+            d.check(d.cmd(wire.encode_data(message(tok)), ("SMTP-CONN-5",)).code == 250, "SMTP-CONN-5",
+                    "message refused")
         for d, tok in zip(ds, toks):
             delivered(server, tok, "SMTP-CONN-5", "a message of interleaved sessions was not delivered", d)
     finally:
