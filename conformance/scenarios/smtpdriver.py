@@ -226,10 +226,12 @@ def _codes(codes) -> str:
 
 
 def quick_exchange(address) -> None:
-    """One short transaction (for concurrency and survival checks)."""
+    """One short transaction (for concurrency and survival checks): every step that fails is graded as the
+    check's (NET-TCP-6 here; the scenarios' own ids around it), EHLO included: whether a lone session's EHLO
+    works is smtp-server-ehlo's question."""
     server = _Addr(address)
     with Dialogue(server, reqs=("NET-TCP-6",)) as d:
-        d.ehlo()
+        d.expect("EHLO client.test", (250,), "NET-TCP-6", "EHLO refused")
         d.expect("MAIL FROM:<a@client.test>", (250,), "NET-TCP-6", "MAIL refused")
         d.expect(f"RCPT TO:<{rcpt()}>", ("2",), "NET-TCP-6", "RCPT refused")
         d.expect("QUIT", (221,), "NET-TCP-6", "QUIT not answered with 221")
