@@ -111,3 +111,36 @@ def test_a_run_killed_or_interrupted_leaves_no_zygote_and_no_worker(tmp_path, ho
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
+
+
+GONE_STAND_IN = r"""
+import json, os, socket, sys, time
+from netconformance_fixtures.workerfork import WorkerZygote
+zygote = WorkerZygote.start(lambda: None)
+def ask(argv, wait):
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    conn.connect("\0" + zygote.name)
+    r, w = os.pipe()
+    req = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "pgid": os.getpgrp()}
+    socket.send_fds(conn, [json.dumps(req).encode()], [r, w, 2])
+    os.close(w)
+    if not wait:
+        conn.close()  # gone before the zygote answers, as a stand-in execnet killed
+        return os.read(r, 100)  # EOF once the zygote has killed the worker it forked anyway
+    started = json.loads(conn.recv(1 << 16))
+    out = os.read(r, 100)
+    ended = json.loads(conn.recv(1 << 16))
+    return out, ended["status"]
+print("gone:", ask(["-u", "-c", "import time; time.sleep(300)"], wait=False), flush=True)
+print("next:", ask(["-u", "-c", "import sys; sys.stdout.write('served'); sys.stdout.flush()"], wait=True), flush=True)
+zygote.stop()
+"""
+
+
+def test_a_stand_in_gone_before_the_zygote_answers_leaves_no_worker_and_the_zygote_serving(tmp_path):
+    """The zygote forks the worker a stand-in asked for; when that stand-in is gone already, the worker is
+    killed (its pipe sees EOF) and the zygote goes on serving the next one."""
+    proc = subprocess.run([sys.executable, "-c", GONE_STAND_IN], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "gone: b''" in proc.stdout and "next: (b'served', 0)" in proc.stdout, proc.stdout + proc.stderr[-2000:]
