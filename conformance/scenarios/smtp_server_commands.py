@@ -113,7 +113,7 @@ def test_unknown_parameter(server):
 
 
 @scenario("smtp-server-invalid-characters", category="protocol",
-          requirements=["SMTP-CMD-9", "SMTP-8BIT-6", "SMTP-CMD-11"], **P)
+          requirements=["SMTP-CMD-9", "SMTP-8BIT-6", "SMTP-CMD-11", "SMTP-TXN-1"], **P)
 def test_invalid_characters(server):
     """Non-ASCII in the envelope (`MAIL FROM:<é@client.test>`, even with 8BITMIME) and `_` in a domain
     are refused with a 5yz (500/501/553 name the problem best).  Sending them is the client's MUST NOT;
