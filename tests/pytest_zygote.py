@@ -147,6 +147,7 @@ class Zygote:
         self._proc: subprocess.Popen | None = None
         self._ctl: socket.socket | None = None
         self._env: dict[str, str] = {}
+        self.last_stderr = ""
 
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -174,8 +175,18 @@ class Zygote:
                 self._proc.kill()
                 self._proc.wait(5)
             if self._proc.stderr:
-                self._proc.stderr.close()
+                try:
+                    self._proc.stderr.close() if self._proc.poll() is None else self._last_words()
+                except OSError:
+                    pass
             self._proc = None
+
+    def _last_words(self) -> None:
+        """Keep the tail of a dead zygote's stderr (its traceback) for the error that reports it."""
+        assert self._proc is not None and self._proc.stderr is not None
+        os.set_blocking(self._proc.stderr.fileno(), False)
+        self.last_stderr = (self._proc.stderr.read() or b"")[-1500:].decode("utf-8", "replace")
+        self._proc.stderr.close()
 
     def usable_for(self, env: dict[str, str]) -> bool:
         def startup(e: dict[str, str]) -> dict[str, str]:
@@ -192,7 +203,7 @@ class Zygote:
             return int(json.loads(self._ctl.recv(1 << 16))[key])
         except (OSError, ValueError, KeyError) as exc:
             self.stop()
-            raise ZygoteError(f"the zygote stopped answering: {exc}") from None
+            raise ZygoteError(f"the zygote stopped answering: {exc}; its stderr: {self.last_stderr or '(nothing)'}") from None
 
     def run(self, args: list[str], *, cwd: Path, timeout: float) -> subprocess.CompletedProcess:
         """``python -m pytest args`` in ``cwd`` with our environment, through a fork of the zygote.
@@ -261,8 +272,8 @@ def run(python: str, args: list[str], *, cwd: Path, timeout: float) -> subproces
         if z.usable_for(dict(os.environ)):
             try:
                 return z.run(args, cwd=cwd, timeout=timeout)
-            except ZygoteError:
-                pass
+            except ZygoteError as exc:  # said on the test's stderr, then the run is made without it
+                sys.stderr.write(f"pytest_zygote: {exc}; running a new interpreter instead\n")
     return subprocess.run([python, "-m", "pytest", *args], cwd=cwd, capture_output=True, timeout=timeout)
 
 

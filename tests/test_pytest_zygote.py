@@ -61,6 +61,7 @@ def test_a_runs_xdist_workers_are_forks_of_the_zygote_in_the_runs_process_group(
     proc = pytest_zygote.run(sys.executable, ["-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-n", "2",
                                               "test_worker.py"], cwd=tmp_path, timeout=120)
     assert proc.returncode == 0 and b"4 passed" in proc.stdout, proc.stdout.decode() + proc.stderr.decode()
+    assert pytest_zygote._zygote[0]._proc is not None, "the run fell back to a new interpreter (why: on stderr)"
     zygote = pytest_zygote._zygote[0]._proc.pid
     seen = [json.loads(f.read_text()) for f in tmp_path.glob("worker-gw*.json")]
     assert len(seen) == 2, seen
