@@ -51,7 +51,7 @@ def fail(
 
     ``sent``/``expected``/``received`` may be bytes (excerpted) or text (shown as is).
     """
-    reqs = (requirements,) if isinstance(requirements, str) else tuple(requirements)
+    reqs = (requirements,) if isinstance(requirements, str) else tuple(dict.fromkeys(requirements))  # each id once
     lines = [f"[{', '.join(reqs)}] {bounded(summary)}"]
     for label, value in (("sent", sent), ("expected", expected), ("received", received)):
         if value is not None:

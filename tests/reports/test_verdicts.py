@@ -56,3 +56,15 @@ def _result(outcome: str, grade: str | None) -> dict:
 def test_exit_status_follows_grades(results, strict, status):
     totals = {o: sum(1 for r in results if r["outcome"] == o) for o in report.OUTCOMES}
     assert report.exit_status({"totals": totals, "results": results}, strict=strict) == status
+
+
+def test_a_failure_names_each_requirement_once():
+    """A step graded by the awaited step's ids and the scenario's own (the SMTP probe after a closed
+    session: SMTP-QUIT-2 twice) is reported with each id once, in order."""
+    from conformance.checks import fail
+    from conformance.errors import ScenarioFailure
+
+    with pytest.raises(ScenarioFailure) as info:
+        fail(["SMTP-QUIT-2", "SMTP-QUIT-2", "SMTP-CMD-11"], "session unusable after an error")
+    assert info.value.requirements == ("SMTP-QUIT-2", "SMTP-CMD-11")
+    assert str(info.value).startswith("[SMTP-QUIT-2, SMTP-CMD-11] session unusable")
