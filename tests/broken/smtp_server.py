@@ -74,7 +74,7 @@ BUGS = {
     "two-replies-to-noop": ("SMTP-REPLY-1", "smtp-server-reply-syntax"),
     "quit-no-close": ("SMTP-QUIT-1", "smtp-server-quit"),
     "quit-abortive-close": ("NET-TCP-9", "smtp-server-junk-after-quit"),
-    "quit-close-no-221": ("SMTP-QUIT-1", "smtp-server-junk-after-quit"),
+    "quit-close-no-221": ("SMTP-QUIT-1", "smtp-server-quit"),
     "deliver-partial": ("SMTP-QUIT-3", "smtp-server-quit-mid-transaction"),
     "no-idle-timeout": ("SMTP-TIMEOUT-3", "smtp-server-idle-timeout"),
     "silent-shutdown": ("SMTP-421-1", "smtp-server-shutdown-421"),

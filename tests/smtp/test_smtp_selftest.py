@@ -35,10 +35,13 @@ EXTRA = {
     "one-session-at-a-time": {"smtp-server-interleaved-sessions"},
     "errors-are-success": {"smtp-client-refused", "smtp-client-reset-mid-session"},
     "no-timeout": {"smtp-client-stalled-greeting"},
+    "quit-close-no-221": {"smtp-server-junk-after-quit"},
 }
 #: bug -> {scenario of EXTRA: the one requirement its failure must name} (a SHOULD break graded as a SHOULD there too)
 EXTRA_GRADED = {
     "one-session-at-a-time": {"smtp-server-interleaved-sessions": "SMTP-CONN-5"},
+    # with junk after QUIT the client has left the protocol: a warning there, the MUST is smtp-server-quit's
+    "quit-close-no-221": {"smtp-server-junk-after-quit": "NET-TCP-9"},
 }
 #: (program, intended scenarios) for the single-bug programs the issue names
 SINGLE = {
