@@ -28,7 +28,7 @@ BUGS = {
     "short-reply-buffer": ("SMTP-REPLY-6", "smtp-client-long-reply-lines"),
     "data-with-batch": ("SMTP-PIPE-2", "smtp-client-pipelining-batch"),
     "ignore-size": ("SMTP-SIZE-9", "smtp-client-size-limit"),
-    "oversize-ok": ("SMTP-LIMIT-5", "smtp-client-size-limit"),
+    "oversize-ok": ("SMTP-SIZE-10", "smtp-client-size-limit"),
     "send-8bit-raw": ("SMTP-8BIT-4", "smtp-client-8bit-without-8bitmime"),
     "no-452-retry": ("SMTP-LIMIT-4", "smtp-client-too-many-recipients"),
     "ignore-greeting-code": ("SMTP-REPLY-4", "smtp-client-greeting-554"),
@@ -146,7 +146,7 @@ def transaction(c: Conn, bug: str, sender: str, rcpts: list[str], data: bytes, e
     if bug != "data-with-batch":
         c.send(data)
     final = c.reply()[0]
-    if not ok(final, bug) and bug not in ("eod-ignored", "oversize-ok"):  # oversize-ok, SMTP-LIMIT-5: 552 ignored
+    if not ok(final, bug) and bug not in ("eod-ignored", "oversize-ok"):  # oversize-ok, SMTP-SIZE-10: 552 ignored
         raise Failed(f"end of data {final}")
     if refused:
         raise Failed("some recipients refused")
