@@ -267,7 +267,10 @@ def test_pipelined_all_refused(client, transport, reference):
     sends only `.` (an empty message, which the server drops), never the content (a SHOULD, judged last)."""
     beh = Behaviour(replies={"RCPT": "550 5.1.1 No such user", "DATA": "354 go ahead"})
     run, srv, log = submit(client, transport, reference, behaviour=beh)
-    expect_failure(run, log, "SMTP-PIPE-3", "all pipelined recipients refused")
+    # RFC 2920 §3.1 binds a client "that employ[s] pipelining"; one that waited for each reply shows the evidence
+    # of smtp-client-no-data-without-recipients instead, graded as there
+    pipelined = any(c.ahead for c in log.commands) if log else False
+    expect_failure(run, log, "SMTP-PIPE-3" if pipelined else "SMTP-CLIENT-3", "all pipelined recipients refused")
     verdict(b"Hello." not in sent_by(log), "SMTP-PIPE-12", "the content was sent although no recipient was accepted "
             "(RFC 2920 §3.1: the client \"should send a single dot\")", log)
 
