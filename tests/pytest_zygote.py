@@ -68,22 +68,14 @@ def _serve(fd: int) -> None:  # pragma: no cover - runs in the zygote (tested en
     workers.bind("\0" + name)  # abstract: nothing to remove
     workers.listen(64)
     sel = selectors.DefaultSelector()
-    sel.register(ctl, selectors.EVENT_READ, "ctl")
-    sel.register(workers, selectors.EVENT_READ, "accept")
+    sel.register(ctl, selectors.EVENT_READ, ("ctl",))
+    sel.register(workers, selectors.EVENT_READ, workerfork.ACCEPT)
     ctl.send(b"ready")
     children: set[int] = set()  # runs and workers: killed (their process groups) when the test process goes
     while True:
         for key, _ in sel.select():
-            what = key.data
-            if what == "accept":
-                conn, _ = workers.accept()
-                sel.register(conn, selectors.EVENT_READ, ("stand-in", None))
-            elif what == "ctl":
+            if not workerfork.worker_event(key, sel, children, (ctl, workers)):
                 _ctl_request(ctl, children, name, pytest, (ctl, workers))
-            elif what[0] == "stand-in":
-                workerfork.stand_in_message(key.fileobj, what[1], sel, children, (ctl, workers))
-            else:  # ("worker", pid, stand-in connection)
-                workerfork.worker_ended(key, sel, children)
 
 
 def _ctl_request(ctl: socket.socket, children: set[int], name: str, pytest, inherited) -> None:  # pragma: no cover
