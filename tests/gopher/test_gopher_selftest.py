@@ -119,3 +119,35 @@ def test_gopher_requirements_have_scenarios():
     covered = {r for s in load_all().values() for r in s.requirements}
     wanted = {rid for rid, r in REQUIREMENTS.items() if rid.startswith("GOPHER-") and r.strength != "retired"}
     assert sorted(wanted - covered - set(not_covered)) == []
+
+
+_EMPTY_SELECTOR_SEARCH = '''
+import socket, sys
+srv = socket.create_server(("127.0.0.1", int(sys.argv[1])))
+while True:
+    conn, _ = srv.accept()
+    with conn:
+        conn.settimeout(5)
+        line = b""
+        while not line.endswith(b"\\r\\n"):
+            chunk = conn.recv(1024)
+            if not chunk:
+                break
+            line += chunk
+        if line == b"\\r\\n":  # the root menu: a search item whose selector is empty (RFC 1436 3.7 allows it)
+            conn.sendall(b"7Search the root\\t\\t127.0.0.1\\t" + sys.argv[1].encode() + b"\\r\\n.\\r\\n")
+        else:
+            conn.sendall(b".\\r\\n")
+'''
+
+
+def test_a_search_item_with_an_empty_selector_is_not_applicable_not_a_failure(tmp_path):
+    """RFC 1436 3.7 allows it (the client then sends only the words); the search scenario cannot probe it
+    apart from a selector, so it says so (GOPHER-SEARCH-3) instead of failing the server."""
+    program = tmp_path / "empty_selector_search.py"
+    program.write_text(_EMPTY_SELECTOR_SEARCH)
+    spec = f"gopher=name=empty-search,cmd:{{python}} -I -S {program} {{port}}"
+    report = run_scenarios(["--server", spec], files=_node_ids("server", {"gopher-server-search-menu"}))
+    (result,) = [r for r in report["results"] if r["scenario"] == "gopher-server-search-menu"]
+    assert result["outcome"] == "not-applicable", result
+    assert "empty selector" in result["message"] and "GOPHER-SEARCH-3" in result["message"], result
