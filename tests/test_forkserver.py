@@ -315,7 +315,7 @@ def _launch_and_wait(argv: list[str], port: int, transports: tuple[str, ...], ti
 def test_a_reference_is_ready_when_it_prints_listening_even_where_proc_shows_nothing(monkeypatch):
     from netconformance_fixtures.ports import free_port
 
-    monkeypatch.setattr(readiness, "_bound_ports", lambda kind, host="": set())  # as in another network namespace
+    monkeypatch.setattr(readiness, "bound_ports", lambda kind, host="": set())  # as in another network namespace
     port = free_port()
     took = _launch_and_wait([sys.executable, "-m", "reference_servers.echo", "--port", str(port)], port, ("tcp", "udp"))
     assert took < 10

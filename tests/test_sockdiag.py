@@ -54,11 +54,11 @@ def test_listening_tcp_and_bound_udp_sockets_with_their_addresses(sockets):
 @pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
 def test_sock_diag_and_proc_net_agree(sockets, kind, host):
     ours = set(sockets.values())
-    assert readiness._bound_ports(kind, host) & ours == readiness._proc_bound_ports(kind, host) & ours
+    assert readiness.bound_ports(kind, host) & ours == readiness._proc_bound_ports(kind, host) & ours
     expected = {"tcp": {"tcp4", "tcp6", "tcp-any6"}, "udp": {"udp4", "udp6"}}[kind]
     if host == "::1":  # an IPv4-only socket does not serve ::1
         expected -= {"tcp4", "udp4"}
-    assert readiness._bound_ports(kind, host) & ours == {sockets[n] for n in expected}
+    assert readiness.bound_ports(kind, host) & ours == {sockets[n] for n in expected}
 
 
 def test_readiness_falls_back_to_proc_net_where_sock_diag_fails(sockets, monkeypatch):
@@ -67,9 +67,9 @@ def test_readiness_falls_back_to_proc_net_where_sock_diag_fails(sockets, monkeyp
 
     monkeypatch.setattr(sockdiag, "listening", refuse)
     monkeypatch.setattr(readiness, "_NO_SOCK_DIAG", set())
-    assert sockets["tcp4"] in readiness._bound_ports("tcp")
+    assert sockets["tcp4"] in readiness.bound_ports("tcp")
     assert readiness._NO_SOCK_DIAG == {"tcp"}  # not asked again in this process
-    assert sockets["udp6"] in readiness._bound_ports("udp", "::1")
+    assert sockets["udp6"] in readiness.bound_ports("udp", "::1")
 
 
 def test_a_dump_answers_for_the_namespace_its_socket_is_in():
