@@ -4,7 +4,7 @@
 The grading runner puts this module in front of every submission command (the suite fills the
 placeholders, launches it, talks to it over loopback and kills it as usual)::
 
-    {python} -m conformance.grade.confine --config JAIL.json --ro {root} --rw {maildir} --rw {workdir} -- COMMAND...
+    {python} -I -S .../conformance/grade/confine.py --config JAIL.json --ro {root} --rw {maildir} --rw {workdir} -- COMMAND...
 
 It runs as the grader (root), reads ``JAIL.json`` (written by :func:`write_config`), hands the writable
 harness directories to the jail user, then ``exec``\\ s ``bwrap`` which ``exec``\\ s ``setpriv`` which drops to
@@ -22,16 +22,18 @@ the jail user and ``exec``\\ s the command.  Inside the jail:
 * the network is the grading run's own namespace (loopback only, see :mod:`conformance.grade.jail`).
 
 Exit status 126 when the jail cannot be set up (the reason on stderr).
+
+It runs once for every launch of a submission, so it runs as a file without ``site`` (``-I -S``: the
+interpreter's site-packages and an editable install's import hook cost about 50 ms a start) and imports,
+at launch, only ``os``, ``sys`` and ``json``; the grader's helpers (:func:`probe`, :func:`write_config`)
+import what they need themselves.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
-from pathlib import Path
 
 JAIL_UID = 65534  # nobody
 KEEP_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "LD_PRELOAD",
@@ -41,6 +43,9 @@ KEEP_PREFIXES = ("FAKETIME", "NETCONFORMANCE_")
 
 def probe() -> str | None:
     """None when this machine can jail commands, else one line saying why not (no root, no bwrap...)."""
+    import shutil
+    import subprocess
+
     if os.getuid() != 0:
         return "not root: submissions run as the grader's user, without namespaces"
     missing = [t for t in ("bwrap", "setpriv") if shutil.which(t) is None]
@@ -57,18 +62,26 @@ def probe() -> str | None:
     return None
 
 
-def write_config(path: Path, *, hide: list[Path], own: Path | None, uid: int = JAIL_UID) -> None:
+def write_config(path: os.PathLike[str], *, hide: list[os.PathLike[str]], own: os.PathLike[str] | None,
+                 uid: int = JAIL_UID) -> None:
     """Write the jail configuration of one submission: directories to hide, its own directory."""
+    from pathlib import Path
+
     suite = str(Path(__file__).resolve().parents[2])  # an editable install's source (the references live there)
     prefixes = sorted({sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)), suite})
-    path.write_text(json.dumps({"hide": [str(p) for p in hide], "own": str(own) if own else None, "uid": uid,
+    Path(path).write_text(json.dumps({"hide": [str(p) for p in hide], "own": str(own) if own else None, "uid": uid,
                                 "interpreters": prefixes}))
 
 
-def command_prefix(config: Path) -> str:
+def command_prefix(config: os.PathLike[str]) -> str:
     """The ``cmd:`` template words that jail a command with ``config`` (placeholders left for the suite)."""
-    quoted = json.dumps(str(config))[1:-1].replace("{", "{{").replace("}", "}}")
-    return f"{{python}} -m conformance.grade.confine --config '{quoted}' --ro {{root}} --rw {{maildir}} --rw {{workdir}} --"
+    import shlex
+
+    def word(path: object) -> str:
+        return shlex.quote(str(path)).replace("{", "{{").replace("}", "}}")
+
+    here = os.path.abspath(__file__)
+    return f"{{python}} -I -S {word(here)} --config {word(config)} --ro {{root}} --rw {{maildir}} --rw {{workdir}} --"
 
 
 def bwrap_argv(cfg: dict, ro: list[str], rw: list[str], cwd: str) -> list[str]:
@@ -81,10 +94,18 @@ def bwrap_argv(cfg: dict, ro: list[str], rw: list[str], cwd: str) -> list[str]:
         argv += ["--perms", "0755", "--tmpfs", h]
     fresh = ["/tmp", *hidden]  # tmpfs mounts: the parents of what is bound below them must be made, 0755
 
+    def parents(d: str) -> list[str]:
+        """``d``'s parent directories, outermost first (as ``reversed(PurePath(d).parents)``)."""
+        up, d = [], os.path.normpath(d)
+        while (parent := os.path.dirname(d)) != d:
+            up.append(parent)
+            d = parent
+        return up[::-1]
+
     def bind(how: str, d: str) -> None:
-        for parent in reversed(Path(d).parents):
-            if any(str(parent).startswith(f.rstrip("/") + "/") for f in fresh):
-                argv.extend(["--perms", "0755", "--dir", str(parent)])
+        for parent in parents(d):
+            if any(parent.startswith(f.rstrip("/") + "/") for f in fresh):
+                argv.extend(["--perms", "0755", "--dir", parent])
         argv.extend([how, d, d])
 
     def under(path: str, top: str) -> bool:
@@ -130,7 +151,8 @@ def main(argv: list[str]) -> int:
     opts, command = argv[:split], argv[split + 1:]
     pairs = list(zip(opts[::2], opts[1::2]))
     try:
-        cfg = json.loads(Path(dict(pairs)["--config"]).read_text())
+        with open(dict(pairs)["--config"], encoding="utf-8") as f:
+            cfg = json.load(f)
     except (KeyError, OSError, ValueError) as exc:
         print(f"confine: cannot read the jail configuration: {exc}", file=sys.stderr)
         return 126

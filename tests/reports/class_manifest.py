@@ -21,7 +21,8 @@ HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
 sys.path.insert(0, str(TESTS))
 
-from test_broken_foundation import CASES, CLIENT_ARGS, SERVER_ARGS  # noqa: E402 (after the path insert)
+from harness import BARE_PYTHON  # noqa: E402 (after the path insert)
+from test_broken_foundation import CASES, CLIENT_ARGS, SERVER_ARGS  # noqa: E402
 
 BROKEN = TESTS / "broken"
 PROGRAMS = HERE / "programs"
@@ -43,9 +44,9 @@ SPECIAL = [
     ("ref-daytime-client", "daytime", "client", REF_CLIENT % "daytime", "perfect"),
     ("hang", "echo", "client", "sh -c 'exec sleep 3600' {host} {port}", "hang"),
     ("crash", "daytime", "server", "{python} -c 'raise SystemExit(3)' {port}", "crash"),
-    ("silent", "echo", "server", f"{{python}} {PROGRAMS / 'silent_server.py'} --port {{port}}", "silent"),
-    ("flood", "echo", "server", f"{{python}} {PROGRAMS / 'flood_server.py'} --port {{port}}", "flood"),
-    ("forkbomb", "echo", "server", f"{{python}} {PROGRAMS / 'forkbomb_server.py'} --port {{port}}", "forkbomb"),
+    ("silent", "echo", "server", f"{BARE_PYTHON} {PROGRAMS / 'silent_server.py'} --port {{port}}", "silent"),
+    ("flood", "echo", "server", f"{BARE_PYTHON} {PROGRAMS / 'flood_server.py'} --port {{port}}", "flood"),
+    ("forkbomb", "echo", "server", f"{BARE_PYTHON} {PROGRAMS / 'forkbomb_server.py'} --port {{port}}", "forkbomb"),
 ]
 
 
@@ -66,7 +67,7 @@ def submissions(*, whole: bool = False) -> list[tuple[str, str, str, str, object
             name = f"{protocol}-{role}-{bug}"
             expect = "perfect" if bug == "none" else CASES[(protocol, role, program)][bug]
             if whole or name in SAMPLE:
-                subs.append((name, protocol, role, f"{{python}} {BROKEN / program} {args} --bug {bug}", expect))
+                subs.append((name, protocol, role, f"{BARE_PYTHON} {BROKEN / program} {args} --bug {bug}", expect))
     missing = SAMPLE - {name for name, *_ in subs}
     assert not missing, f"SAMPLE names submissions PICK does not make: {sorted(missing)}"
     subs += SPECIAL

@@ -52,7 +52,8 @@ def test_a_jailed_command_cannot_read_siblings_write_output_or_kill(klass):
     config.parent.mkdir()
     confine.write_config(config, hide=[base, base / "grades"], own=base / "b")
     box = Sandbox("nc-test-jail", 64, 0, netns=True)
-    argv = [sys.executable, "-m", "conformance.grade.confine", "--config", str(config), "--ro", "", "--", sys.executable,
+    # as the grading runner puts it in front of a command (confine.command_prefix): the file, without site
+    argv = [sys.executable, "-I", "-S", confine.__file__, "--config", str(config), "--ro", "", "--", sys.executable,
             "b/attacker.py", "--sibling", str(base / "a" / "secret.txt"), "--output", str(base / "grades"),
             "--victim", str(victim.pid), "--probe", "--kill-all"]
     try:
@@ -116,7 +117,7 @@ def test_without_isolation_grading_says_so_in_one_line_and_continues(tmp_path):
 
 def test_probe_names_what_is_missing(monkeypatch):
     monkeypatch.setattr(confine.os, "getuid", lambda: 0)
-    monkeypatch.setattr(confine.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # probe imports shutil when called
     assert confine.probe() == "bwrap and setpriv not installed (apt-get install bubblewrap util-linux): no namespaces"
     monkeypatch.setattr(confine.os, "getuid", lambda: 1000)
     assert "not root" in confine.probe()
