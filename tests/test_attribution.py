@@ -1,5 +1,6 @@
 """Attribution (issue 10): a failure is graded by what its evidence shows broken.  Statically, no
-``check()``/``fail()`` call in the scenarios names requirement ids of different grades in one breath (a
+``check()``/``fail()`` call in the scenarios, nor a client helper's (``verdict``, ``expect_*``, each of their
+kinds of evidence), names requirement ids of different grades in one breath (a
 SHOULD riding with a MUST would be graded as the MUST); every MUST-level row a scenario can fail quotes
 the RFC sentence behind it."""
 
@@ -26,17 +27,26 @@ def _literal_ids(node: ast.AST) -> list[str] | None:
     return None
 
 
+#: the calls that name requirement ids for a failure: name -> position of the ids (``verdict``, ``expect_*``:
+#: the SMTP client peer's and the client helpers'; ``hang_reqs``/``success_reqs``: each kind of evidence's own)
+ID_ARGS = {"check": 1, "fail": 0, "verdict": 1, "expect_failure": 2, "expect_ok": 2, "expect_error": 1}
+ID_KEYWORDS = ("hang_reqs", "success_reqs")
+
+
 def _calls(path):
     for node in ast.walk(ast.parse(path.read_text())):
         if not isinstance(node, ast.Call):
             continue
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-        index = {"check": 1, "fail": 0}.get(name)
-        if index is None or len(node.args) <= index:
+        index = ID_ARGS.get(name)
+        if index is None:
             continue
-        ids = _literal_ids(node.args[index])
-        if ids and all(i in REQUIREMENTS for i in ids):
-            yield node.lineno, ids
+        given = [node.args[index]] if len(node.args) > index else []
+        given += [k.value for k in node.keywords if k.arg in ID_KEYWORDS]
+        for arg in given:
+            ids = _literal_ids(arg)
+            if ids and all(i in REQUIREMENTS for i in ids):
+                yield node.lineno, ids
 
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.name)

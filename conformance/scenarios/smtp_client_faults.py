@@ -42,11 +42,11 @@ def test_garbage_reply(client, transport, reference):
 
 @scenario("smtp-client-421-mid-session", category="nonblocking", requirements=["SMTP-421-2"], **P)
 def test_421(client, transport, reference):
-    """RCPT gets `421` and the server closes: the client reports a failure (non-zero exit), does not hang,
-    and never claims the message was sent."""
+    """RCPT gets `421` and the server closes: the client reports a failure (non-zero exit), does not hang
+    (NET-TCP-8), and never claims the message was sent (SMTP-421-2)."""
     run, srv, log = submit(client, transport, reference,
                            behaviour=Behaviour(replies={"RCPT": f"421 4.3.2 {domain()} Service shutting down"}))
-    expect_failure(run, log, "SMTP-421-2", "421 mid-session")
+    expect_failure(run, log, "SMTP-421-2", "421 mid-session", hang_reqs="NET-TCP-8")
 
 
 @scenario("smtp-client-lost-after-data", category="nonblocking", requirements=["SMTP-CLIENT-LOST-1"], **P)
@@ -56,28 +56,40 @@ def test_lost_after_data(client, transport, reference):
     expect_failure(run, log, "SMTP-CLIENT-LOST-1", "connection lost after end-of-data")
 
 
-@scenario("smtp-client-reset-mid-session", category="nonblocking", requirements=["SMTP-421-2", "SMTP-CLIENT-LOST-1"], **P)
+@scenario("smtp-client-reset-mid-session", category="nonblocking", requirements=["SMTP-CLIENT-LOST-1"], **P)
 def test_reset(client, transport, reference):
-    """The server resets the connection (RST) when MAIL arrives: failure reported, no hang, no crash."""
+    """The server resets the connection (RST) when MAIL arrives: failure reported, no hang, no crash.
+
+    No 421 was sent, so the evidence is RFC 5321 §3.8's (a reset is treated as if 451 had been received, a
+    SHOULD), not SMTP-421-2's."""
     run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"MAIL": "reset"}))
-    expect_failure(run, log, ("SMTP-421-2", "SMTP-CLIENT-LOST-1"), "reset mid-session")
+    expect_failure(run, log, "SMTP-CLIENT-LOST-1", "reset mid-session", hang_reqs="NET-TCP-8")
 
 
-@scenario("smtp-client-stalled-mail", category="timeouts", requirements=["SMTP-TIMEOUT-1", "NET-TCP-8"], **P)
+@scenario("smtp-client-stalled-mail", category="timeouts", requirements=["SMTP-TIMEOUT-1", "NET-TCP-8", "SMTP-CLIENT-6"],
+          **P)
 def test_stalled_mail(client, transport, reference):
     """The server never answers MAIL: the client gives up on its own (per-command timeout) and reports
-    failure, before the suite's client timeout kills it."""
+    failure, before the suite's client timeout kills it.
+
+    A hang is graded NET-TCP-8 (de-facto), not SMTP-TIMEOUT-1's MUST: RFC 5321 §4.5.3.2.2 suggests 5 minutes
+    for MAIL, so a client still waiting when the suite's client timeout ends may have its timeout mechanism and
+    only a longer setting (whose reconfigurability is a SHOULD).  Giving up and claiming success is
+    SMTP-CLIENT-6."""
     run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"MAIL": "stall"}))
-    expect_failure(run, log, ("SMTP-TIMEOUT-1", "NET-TCP-8"), "MAIL never answered")
+    expect_failure(run, log, "SMTP-CLIENT-6", "MAIL never answered", hang_reqs="NET-TCP-8")
 
 
-@scenario("smtp-client-stalled-greeting", category="timeouts", requirements=["NET-TCP-8", "SMTP-TIMEOUT-1"], **P)
+@scenario("smtp-client-stalled-greeting", category="timeouts", requirements=["NET-TCP-8", "SMTP-TIMEOUT-1", "SMTP-CLIENT-6"],
+          **P)
 def test_stalled_greeting(client, transport):
     """The server accepts and never says anything: the client times out and reports failure."""
     with common.tcp_stall_peer() as peer:
         run = common.run_client(client, peer.address, transport, MESSAGE, mail_from=SENDER,
                                 recipients=[f"alice@{domain()}"])
-    common.expect_error(run, ["NET-TCP-8", "SMTP-TIMEOUT-1"], "greeting never sent")
+    # graded as smtp-client-stalled-mail: the hang NET-TCP-8 (a 5-minute greeting timeout is the RFC's own
+    # suggestion, §4.5.3.2.1), a claimed success SMTP-CLIENT-6
+    common.expect_error(run, ["NET-TCP-8"], "greeting never sent", success_reqs=["SMTP-CLIENT-6"])
 
 
 @scenario("smtp-client-refused", category="nonblocking", requirements=["SMTP-CLIENT-LOST-1"], **P)

@@ -1,9 +1,10 @@
-"""Broken SMTP client: sends DATA (and then the message) even when every RCPT was refused, and ignores
-the recipients' replies altogether.  Otherwise a correct, non-pipelining submitter (stuffing, multi-line
-replies).
+"""Broken SMTP client: sends DATA and then the message even when every RCPT was refused: it ignores the
+recipients' replies and the reply to DATA.  Otherwise a correct, non-pipelining submitter (stuffing,
+multi-line replies).
 
-RFC 5321 §3.3: with no accepted recipient the client must not go on with DATA; it sends RSET or QUIT.
-Caught by: SMTP-CLIENT-3, scenario ``smtp.client.protocol.no-data-without-recipients``.
+RFC 5321 §3.3: "message data MUST NOT be sent unless a 354 reply is received" (the DATA itself, after every
+RCPT was refused, is only wasteful: SMTP-CLIENT-3, de-facto).
+Caught by: SMTP-SEQ-9, scenario ``smtp-client-no-data-without-recipients``.
 
     python tests/broken/smtp_client_data_after_refused.py --host H --port P --from=A --to=B [--timeout S]
 """
@@ -49,10 +50,9 @@ try:
         sys.exit("smtp: refused")
     for r in args.to:
         cmd(f"RCPT TO:<{r}>")  # BUG: the reply is not looked at
-    ok = False
-    if cmd("DATA") == 354:
-        sock.sendall(message + b".\r\n")
-        ok = reply() == 250
+    data = cmd("DATA")
+    sock.sendall(message + b".\r\n")  # BUG: the message goes whatever DATA got (554 after refused recipients)
+    ok = data == 354 and reply() == 250
     cmd("QUIT")
 except (OSError, ValueError) as exc:
     sys.exit(f"smtp: {exc}")

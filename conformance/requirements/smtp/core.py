@@ -242,13 +242,18 @@ CORE_ROWS = [
       'recommended, giving up after 4–5 days). A simple client reports it as retryable.'),
     R('SMTP-CLIENT-2', 'client', 'SHOULD NOT repeat', '§4.2.1',
       '5yz is permanent: the same request is not repeated unchanged. The result is reported or bounced.'),
-    R('SMTP-CLIENT-3', 'client', 'derived', '§3.3',
-      'If no RCPT was accepted, the client does not send DATA (unless pipelining; see SMTP-PIPE-3). If some were '
-      'accepted, it continues.'),
+    R('SMTP-CLIENT-3', 'client', 'de-facto', '§3.3',
+      'If no RCPT was accepted, the client does not go on with DATA (unless pipelining; see SMTP-PIPE-3) but sends '
+      'RSET or QUIT; if some were accepted, it continues. The RFC anticipates a DATA after every RCPT was refused '
+      '(the server MAY answer 503 or 554) and forbids only the message data (SMTP-SEQ-9).'),
     R('SMTP-CLIENT-4', 'client', 'MUST NOT', '§4.5.4.1',
       '5yz answers to MAIL are never cached.'),
     R('SMTP-CLIENT-5', 'client', 'MUST NOT', '§2.4',
       'Without a negotiated extension, the client sends no octets with the high bit set.'),
+    R('SMTP-CLIENT-6', 'client', 'de-facto', '§4.2.1',
+      'A message the server did not accept (every recipient refused, DATA refused, the session given up) is reported '
+      'as not sent: under the suite\'s client contract, a non-zero exit status. RFC 5321 says what a refusal means, '
+      'not how a client tells its user.'),
 ]
 
 HISTORY_ROWS = [

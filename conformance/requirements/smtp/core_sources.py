@@ -187,9 +187,16 @@ CORE_SOURCES = {
                   'communications failure due to circumstances not under their control (in violation of the intent of '
                   'this specification but sometimes unavoidable) SHOULD, to maintain the robustness of the mail system, '
                   'treat the mail transaction as if a 451 response had been received and act accordingly."',
-    'SMTP-CLIENT-3': 'Derived: RFC 5321 §3.3: "If one of those replies (or any other 5yz reply) is received, the client '
-                     'MUST NOT send the message data; more generally, message data MUST NOT be sent unless a 354 reply is '
-                     'received."',
+    'SMTP-CLIENT-3': 'De-facto: RFC 5321 §3.3 expects a DATA after every RCPT was refused and forbids only what follows a '
+                     'refusal of it: "If there was no MAIL, or no RCPT, command, or all such commands were rejected, the '
+                     'server MAY return a "command out of sequence" (503) or "no valid recipients" (554) reply in response '
+                     'to the DATA command. If one of those replies (or any other 5yz reply) is received, the client MUST '
+                     'NOT send the message data" (that MUST is SMTP-SEQ-9). Not sending DATA then saves a round trip; '
+                     'no sentence requires it.',
+    'SMTP-CLIENT-6': 'De-facto: RFC 5321 §4.2.1: "5yz Permanent Negative Completion reply The command was not accepted '
+                     'and the requested action did not occur."; how a client tells its user is outside SMTP. The suite\'s '
+                     'client contract (README "Testing your implementation") asks for a non-zero exit status when the '
+                     'message was not accepted.',
     'SMTP-CLIENT-4': 'RFC 5321 §4.5.4.1: "More significantly, 5yz responses to the MAIL command MUST NOT be cached."',
     'SMTP-CLIENT-5': 'RFC 5321 §2.4: "An originating SMTP client that has not successfully negotiated an appropriate '
                      'extension with a particular server (see the next paragraph) MUST NOT transmit messages with '
