@@ -47,6 +47,8 @@ EXTRA_GRADED = {
     # 554 to it is not: the content without a 354 is the MUST, named alone
     "data-anyway": {"smtp-client-no-data-without-recipients": "SMTP-CLIENT-3"},
     "smtp_client_data_after_refused.py": {"smtp-client-no-data-without-recipients": "SMTP-SEQ-9"},
+    # no NOOP to probe the session with: the 502 to an unknown command is still reported (was not-applicable)
+    "smtp_server_no_noop.py": {"smtp-server-unknown-command": "SMTP-CMD-11"},
     # a hang while MAIL is never answered is an unbounded wait; SMTP-TIMEOUT-1's MUST cannot be proven in seconds
     "no-timeout": {"smtp-client-stalled-mail": "NET-TCP-8", "smtp-client-stalled-greeting": "NET-TCP-8"},
 }
@@ -60,6 +62,7 @@ SINGLE = {
     "smtp_client_one_recv_reply.py": ("client", {"smtp-client-multiline-greeting-split"}),
     "smtp_client_no_stuffing.py": ("client", {"smtp-client-dot-stuffing"}),
     "smtp_client_data_after_refused.py": ("client", {"smtp-client-no-data-without-recipients"}),
+    "smtp_server_no_noop.py": ("server", {"smtp-server-minimum-commands", "smtp-server-unknown-command"}),
 }
 #: scenarios no broken program can fail, and why
 NOT_FAILABLE = {
