@@ -24,7 +24,7 @@ CLIENTS = {
 @pytest.mark.long
 @pytest.mark.parametrize("program", SERVERS)
 def test_correct_gopher_server(program):
-    cmd = f"{{python}} {HERE / program} --port {{port}} --root {{root}}"
+    cmd = f"{BARE_PYTHON} {HERE / program} --port {{port}} --root {{root}}"
     report = run_correct(["--server", f"gopher=name={program[:-3]},cmd:{cmd}"], HERE / program,
                          files=["test_gopher_server.py"], workers=2)
     assert_correct(report)

@@ -28,7 +28,7 @@ CLIENTS = {  # program -> (arguments, --client-timeout: above the program's own 
 
 @pytest.mark.parametrize("program", list(SERVERS))
 def test_correct_http_server(program):
-    cmd = f"{{python}} {HERE / program} {SERVERS[program]}"
+    cmd = f"{BARE_PYTHON} {HERE / program} {SERVERS[program]}"
     report = run_correct(["--server", f"http=name={program[:-3]},cmd:{cmd}"], HERE / program,
                          files=["test_http_server.py"], workers=2)
     assert_correct(report)

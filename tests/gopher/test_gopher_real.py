@@ -10,10 +10,11 @@ import os
 import shutil
 
 import pytest
-from harness import ROOT, describe, failed, graded, run_verdict, with_outcome
+from harness import BARE_PYTHON, ROOT, describe, failed, graded, run_verdict, with_outcome
 
-LAUNCH = f"{{python}} {ROOT / 'tests' / 'real' / 'pygopherd_launch.py'} --root {{root}} --port {{port}}"
-INETD = f"{{python}} {ROOT / 'tests' / 'gopher' / 'inetd_launch.py'} --port {{port}} --"
+# the launchers use the standard library only (and exec the real server): started without site
+LAUNCH = f"{BARE_PYTHON} {ROOT / 'tests' / 'real' / 'pygopherd_launch.py'} --root {{root}} --port {{port}}"
+INETD = f"{BARE_PYTHON} {ROOT / 'tests' / 'gopher' / 'inetd_launch.py'} --port {{port}} --"
 #: lynx -source renders menus as HTML, not as the DESIGN §5 output: the scenarios judged by a menu's
 #: printed form are not run against it (its requests for them are judged by the others)
 LYNX_MENU_OUTPUT = ("test_menu", "test_split_at_boundaries", "test_paused_server", "test_item_at_advertised_port",
