@@ -21,12 +21,13 @@ they are in the heap.
 
 All apply to standalone servers only (:func:`reference_servers.standalone.run_standalone` sets
 ``ReferenceServer.reclaim_when_idle`` and fixes the thresholds), never to references inside a test process.
+
+The module imports only ``gc``, ``os`` and ``sys`` itself (``asyncio`` and ``ctypes`` where used):
+:func:`use_malloc_allocator` re-executes the interpreter, and what was imported before it is paid twice.
 """
 
 from __future__ import annotations
 
-import asyncio
-import ctypes
 import gc
 import os
 import sys
@@ -41,6 +42,8 @@ def steady_malloc(threshold: int = 128 * 1024) -> None:
     if _done:
         return
     _done.append(True)
+    import ctypes
+
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(_M_MMAP_THRESHOLD, threshold)
@@ -62,12 +65,16 @@ def collect_when_idle(server, delay: float = 1.0) -> None:
             gc.collect()
             trim()
 
+    import asyncio  # loaded by the server already
+
     asyncio.get_running_loop().call_later(delay, collect)
 
 
 def trim() -> None:
     """Give the free memory at the top of glibc's heaps back to the system (``malloc_trim(0)``; nothing on
     other C libraries)."""
+    import ctypes
+
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):

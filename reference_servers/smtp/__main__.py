@@ -7,9 +7,6 @@ and serves until SIGTERM/SIGINT (open sessions then get 421).
 import sys
 
 from reference_servers import memory
-from reference_servers.smtp.log import History
-from reference_servers.smtp.server import DEFAULT_MAX_SIZE, SmtpServer
-from reference_servers.standalone import run_standalone, standalone_parser
 
 #: what a standalone server remembers of ended sessions and accepted messages: nothing reads it from outside
 #: the process (the Maildir is the record), so only the last few, and no octets beyond the newest of each
@@ -19,6 +16,12 @@ STANDALONE_HISTORY = {"budget": 0, "count": 16}
 def main(argv: list[str] | None = None, session_class: type | None = None, pump_class: type | None = None) -> int:
     """Run standalone; ``session_class`` replaces the state machine :class:`SmtpSession` and ``pump_class``
     the per-connection I/O :class:`SessionPump` (both used by tests/broken)."""
+    # the server's modules (asyncio, email...) load here, not at the top: run as a script this module first
+    # re-executes the interpreter (memory.use_malloc_allocator), and what it imported before would load twice
+    from reference_servers.smtp.log import History
+    from reference_servers.smtp.server import DEFAULT_MAX_SIZE, SmtpServer
+    from reference_servers.standalone import run_standalone, standalone_parser
+
     p = standalone_parser("python -m reference_servers.smtp", "Reference SMTP server (RFC 5321).", SmtpServer.TRANSPORTS)
     p.set_defaults(idle_timeout=300.0)
     p.add_argument("--maildir", help="Maildir directory receiving every accepted message (created if missing)")
