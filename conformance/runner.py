@@ -85,19 +85,28 @@ def selection(args, specs) -> list:
             and selected(meta, args.nc_scenario, args.nc_requirement)]
 
 
-def preload_workers(raw: bool) -> None:
-    """Import what a run's xdist worker needs before its first scenario: pytest-xdist's worker side, the
-    run's plugins, every scenario module, and with ``raw`` the packet layer (scapy, ~0.5 s of CPU).  Called
-    in the worker zygote (:class:`~netconformance_fixtures.workerfork.WorkerZygote`), once for all workers."""
+def preload_workers(raw: bool, protocols=None) -> None:
+    """Import what a run's xdist worker needs before its first scenario: pytest-xdist's worker side, what a
+    pytest session imports once started (:func:`~netconformance_fixtures.workerfork.preload_pytest_session`),
+    the run's plugins and the modules they import lazily, every scenario module, the reference servers of
+    ``protocols`` (names; None: all), and with ``raw`` the packet layer (scapy, ~0.5 s of CPU).  Called in
+    the worker zygote (:class:`~netconformance_fixtures.workerfork.WorkerZygote`), once for all workers."""
     import execnet  # noqa: F401
     import pytest_timeout  # noqa: F401
+    import xdist.newhooks  # noqa: F401
     import xdist.remote  # noqa: F401
 
-    from conformance import reportplugin  # noqa: F401
+    from conformance import options, report, reportplugin  # noqa: F401
+    from conformance.protocols import PROTOCOLS
     from conformance.registry import load_all
-    from netconformance_fixtures import plugin, rawplugin  # noqa: F401
+    from netconformance_fixtures import outcomes, plugin, rawplugin, scenariofixtures, selection, userfixtures  # noqa: F401
+    from netconformance_fixtures.workerfork import preload_pytest_session
 
+    preload_pytest_session()
     load_all()
+    for name, proto in PROTOCOLS.items():
+        if protocols is None or name in protocols:
+            proto.load_server_class()
     if raw:
         from netconformance_fixtures.rawnet import tcp, udp  # noqa: F401
 
@@ -202,8 +211,9 @@ def cmd_run(args, extra: list[str]) -> int:
     if workers not in (None, "0"):  # the workers are forks of a zygote that has imported what they need
         from netconformance_fixtures.workerfork import WorkerZygote
 
-        raw = any(meta.category == "raw-packets" for meta in selection(args, specs))
-        zygote = WorkerZygote.start(functools.partial(preload_workers, raw))
+        chosen = selection(args, specs)
+        raw = any(meta.category == "raw-packets" for meta in chosen)
+        zygote = WorkerZygote.start(functools.partial(preload_workers, raw, {meta.protocol for meta in chosen}))
         plugins += [zygote.plugin()] if zygote else []
     try:
         code = pytest.main(pytest_args + extra, plugins=plugins)

@@ -56,9 +56,12 @@ def _serve(fd: int) -> None:  # pragma: no cover - runs in the zygote (tested en
             ep.load()
         except Exception:  # noqa: BLE001 - a plugin that cannot load is pytest's to report, in the run
             pass
-    from conformance.registry import load_all
+    from conformance.runner import preload_workers
 
-    load_all()  # every scenario module, under the names pytest imports them by
+    try:  # every scenario module (under the names pytest imports them by), what a session imports once
+        preload_workers(raw=True)  # started, the references, and scapy for the raw tier's runs
+    except ImportError:  # no scapy: the raw tier's runs skip
+        preload_workers(raw=False)
     import gc
 
     gc.freeze()  # what is preloaded stays out of every fork's collections (and its pages shared, not copied)
