@@ -193,6 +193,15 @@ ROWS = [
       source='RFC 1945 §4.2: "Field names are case-insensitive."; §2.2: "HTTP/1.0 headers may be folded onto multiple lines if each continuation line begins with a space or horizontal tab."; §3.1: clients "must: ... understand any valid response in the format of HTTP/0.9 or HTTP/1.0."'),
     R("HTTP10-CLIENT-6", "client", "SHOULD", "RFC 1945 §1.3",
       "A premature close by the server is reported predictably."),
+    R("HTTP10-CLIENT-7", "client", "de-facto", "RFC 1945 §9.4, §9.5",
+      "A response with an error status (4xx, 5xx) is reported as a failure: under the suite's client contract, a "
+      "non-zero exit status. RFC 1945 says what the classes mean, not how a client tells its user; showing the "
+      "error's entity is its own advice.",
+      source='De-facto: RFC 1945 §9.4: "The 4xx class of status code is intended for cases in which the client seems '
+             'to have erred." and "User agents should display any included entity to the user."; §9.5: "Response '
+             'status codes beginning with the digit \"5\" indicate cases in which the server is aware that it has '
+             'erred or is incapable of performing the request."; the exit status is the suite\'s client contract '
+             '(README "Testing your implementation").'),
     R("HTTP10-REDIR-1", "server", "MUST", "RFC 1945 §9.3 (301, 302), §10.11",
       "301 and 302 carry a Location with one absolute URL. Unless the request was HEAD, the body should hold a short "
       "hypertext note.",

@@ -160,19 +160,30 @@ def test_http11_status_line(client):
 
 
 @scenario("http-client-unknown-status-codes", protocol="http", role="client", category="protocol",
-          requirements=["HTTP10-STATUS-4"])
+          requirements=["HTTP10-STATUS-4", "HTTP10-CLIENT-7"])
 def test_unknown_status_codes(client):
     """Unknown codes count as x00 of their class: 299 is a success, 431 and 599 are errors (non-zero exit),
-    as is a plain 404."""
+    as is a plain 404.
+
+    The exit status is the suite's client contract, not the RFC's, so the error codes are judged against the
+    client's own answer to the 404: one that reports the 404 as an error but 431 or 599 as a success has not
+    treated them as 400 and 500 (HTTP10-STATUS-4, MUST); one that exits 0 after the 404 too reports no error
+    status at all (HTTP10-CLIENT-7, de-facto), which says nothing of how it reads the codes.  A 299 not taken
+    as a 200 is STATUS-4 either way; a hang after a whole response and the close is NET-TCP-8."""
     body = b"status body\n"
-    for code, ok in ((299, True), (431, False), (599, False), (404, False)):
+    runs = {}
+    for code in (299, 404, 431, 599):
         data = b"HTTP/1.0 %d Whatever\r\nContent-Length: %d\r\n\r\n" % (code, len(body)) + body
         with TcpPeer(answer(data)) as peer:
-            run = fetch(client, peer.address, "/x")
-        if ok:
-            common.expect_success(run, "HTTP10-STATUS-4", f"status {code}", expected_stdout=body, sent=data)
-        else:
-            common.expect_error(run, "HTTP10-STATUS-4", f"status {code}", sent=data)
+            runs[code] = (fetch(client, peer.address, "/x"), data)
+    run, data = runs[299]
+    common.expect_success(run, "HTTP10-STATUS-4", "status 299", expected_stdout=body, sent=data)
+    run, data = runs[404]
+    common.expect_error(run, "HTTP10-CLIENT-7", "status 404", sent=data, hang_reqs="NET-TCP-8")
+    for code in (431, 599):
+        run, data = runs[code]
+        common.expect_error(run, "HTTP10-STATUS-4", f"status {code}, where a plain 404 is reported as an error",
+                            sent=data, hang_reqs="NET-TCP-8")
 
 
 def _redirect_once(client, relative: bool):

@@ -97,6 +97,8 @@ BROKEN_CLIENTS = {
                               "http-client-odd-dates"},
     "http_client_text_mode.py": {"http-client-text-line-breaks"},
     "http_client_simple_absolute.py": {"http-client-request-form"},
+    "http_client_known_codes.py": {"http-client-unknown-status-codes"},
+    "http_client_exit_zero.py": {"http-client-unknown-status-codes"},
 }
 
 
@@ -134,6 +136,8 @@ WARNING_ONLY = {
     "http_client_strict.py": {"http-client-simple-response", "http-client-http11-status-line",
                               "http-client-tolerant-status-line", "http-client-odd-dates"},
     "http_client_text_mode.py": {"http-client-text-line-breaks"},  # rewrites line breaks it accepts (TEXT-2)
+    # exit 0 after an error status is the suite's contract (de-facto), not RFC 1945's
+    "http_client_exit_zero.py": {"http-client-unknown-status-codes"},
 }
 
 
@@ -147,6 +151,9 @@ GRADED_BY = {
     "error-no-length": {"http-server-error-bodies": "HTTP10-LEN-5"},    # the 404's empty body first
     "keepalive-400-open": {"http-server-keepalive-ignored": "HTTP10-CONN-1"},   # the status first
     "http_client_simple_absolute.py": {"http-client-request-form": "HTTP10-CLIENT-2"},   # the 0.9 request first
+    # the 404 reported, the 431 not: the class misread (MUST); the 404 not reported: the contract (de-facto)
+    "http_client_known_codes.py": {"http-client-unknown-status-codes": "HTTP10-STATUS-4"},
+    "http_client_exit_zero.py": {"http-client-unknown-status-codes": "HTTP10-CLIENT-7"},
 }
 
 
