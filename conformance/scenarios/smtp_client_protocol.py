@@ -207,12 +207,14 @@ def test_too_many_recipients(client, transport, reference):
             log, run, expected=", ".join(rcpts), received=", ".join(got) or "nothing delivered")
 
 
-@scenario("smtp-client-greeting-554", category="protocol", requirements=["SMTP-REPLY-4", "SMTP-CONN-4"], **P)
+@scenario("smtp-client-greeting-554", category="protocol", requirements=["SMTP-REPLY-4", "SMTP-CONN-4", "SMTP-CLIENT-6"],
+          **P)
 def test_greeting_554(client, transport, reference):
-    """A 554 greeting (no service): the client sends no transaction and reports failure."""
+    """A 554 greeting (no service): the client sends no transaction (SMTP-REPLY-4: it acts on the code) and
+    reports failure (SMTP-CLIENT-6: the exit status is the suite's contract)."""
     run, srv, log = submit(client, transport, reference, behaviour=Behaviour(replies={"GREETING": "554 no service here"}))
     verdict("MAIL" not in commands(log), "SMTP-REPLY-4", "MAIL sent after a 554 greeting", log)
-    expect_failure(run, log, "SMTP-REPLY-4", "554 greeting")
+    expect_failure(run, log, "SMTP-CLIENT-6", "554 greeting", hang_reqs="NET-TCP-8")
 
 
 @scenario("smtp-client-mail-451", category="protocol", requirements=["SMTP-CLIENT-1", "SMTP-CLIENT-4"], **P)

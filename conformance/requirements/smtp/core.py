@@ -232,9 +232,10 @@ CORE_ROWS = [
              'a previous command)."'),
     R('SMTP-421-1', 'server', 'SHOULD', '§3.8, §4.2.2',
       'A server shutting down replies 421 (to the next command, or without being asked) and closes.'),
-    R('SMTP-421-2', 'client', 'MUST (4yz semantics)', '§3.8, §4.2.1',
+    R('SMTP-421-2', 'client', 'SHOULD', '§3.8, §4.2.1',
       '421 can arrive at any time, including as the greeting or unsolicited. The client treats it as a temporary '
-      'failure of the transaction and handles the following close without crashing.'),
+      'failure of the transaction and handles the following close without crashing. (The close that follows is '
+      '§3.8\'s SHOULD; no MUST says how a client reports a 4yz.)'),
     R('SMTP-CLIENT-LOST-1', 'client', 'SHOULD', '§3.8',
       'A connection lost mid-transaction is treated as if 451 had been received, never as success.'),
     R('SMTP-CLIENT-1', 'client', 'SHOULD / MUST (queueing MTA)', '§4.2.1, §4.5.4.1',

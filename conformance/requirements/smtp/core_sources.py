@@ -181,9 +181,8 @@ CORE_SOURCES = {
     'SMTP-QUIT-3': 'RFC 5321 §4.1.1.10: "The QUIT command may be issued at any time. Any current uncompleted mail '
                    'transaction will be aborted."; §4.1.1.4: "Receipt of the end of mail data indication requires the '
                    'server to process the stored mail transaction information."',
-    'SMTP-421-2': 'RFC 5321 §4.2: "An SMTP client MUST determine its actions only by the reply code, not by the text"; '
-                  '§4.2.1: "4yz Transient Negative Completion reply The command was not accepted, and the requested '
-                  'action did not occur."; §3.8: "SMTP clients that experience a connection close, reset, or other '
+    'SMTP-421-2': 'RFC 5321 §4.2.1: "4yz Transient Negative Completion reply The command was not accepted, and the '
+                  'requested action did not occur."; §3.8 (a 421 is followed by the server\'s close): "SMTP clients that experience a connection close, reset, or other '
                   'communications failure due to circumstances not under their control (in violation of the intent of '
                   'this specification but sometimes unavoidable) SHOULD, to maintain the robustness of the mail system, '
                   'treat the mail transaction as if a 451 response had been received and act accordingly."',
