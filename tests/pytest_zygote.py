@@ -171,7 +171,7 @@ class Zygote:
                 self._proc.wait(5)
             if self._proc.stderr:
                 try:
-                    self._proc.stderr.close() if self._proc.poll() is None else self._last_words()
+                    self._last_words()  # it has been waited for: keep its stderr's tail, close the pipe
                 except OSError:
                     pass
             self._proc = None
