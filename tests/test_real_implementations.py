@@ -5,7 +5,6 @@ fails; everything else applicable must pass."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -13,11 +12,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, describe, failed, graded, run_verdict, with_outcome  # noqa: E402
+from harness import BARE_PYTHON, ROOT, describe, failed, graded, run_verdict, with_outcome  # noqa: E402
 
 TWISTED = f"{{python}} {ROOT / 'tests' / 'real' / 'twisted_wire.py'}"
-#: xinetd's internal services, from a config this module writes (run as a script: see xinetd_main)
-XINETD = f"{{python}} {Path(__file__).resolve()} xinetd"
+#: xinetd's internal services, from a config its launcher writes (standard library only: started without site)
+XINETD = f"{BARE_PYTHON} {ROOT / 'tests' / 'real' / 'xinetd_launch.py'}"
 
 CASES = {
     "socat-echo-tcp": ("socat", ["--server", "echo/tcp=name=socat,cmd:socat TCP-LISTEN:{port},bind=127.0.0.1,fork,reuseaddr EXEC:cat"],
@@ -99,33 +98,3 @@ def test_verdict(case):
     if case in MUST_FAILURES:
         assert graded(report, "fail") - races == MUST_FAILURES[case] & expected_failures, detail
     assert with_outcome(report, "passed") or case == "twisted-daytime"
-
-
-# ---------------------------------------------------------------------- xinetd launcher
-XINETD_SERVICE = """service {name}
-{{
-    type        = INTERNAL UNLISTED
-    id          = {name}-{kind}
-    socket_type = {kind}
-    protocol    = {proto}
-    port        = {port}
-    bind        = 127.0.0.1
-    wait        = {wait}
-{user}}}
-"""
-
-
-def xinetd_main(name: str, port: str, workdir: str) -> None:
-    """Write an xinetd config serving the internal ``name`` service on ``port`` (TCP and UDP) and exec
-    xinetd in the foreground on it."""
-    user = "    user        = root\n" if os.geteuid() == 0 else ""
-    conf = Path(workdir) / f"xinetd-{name}.conf"
-    conf.write_text(f"defaults\n{{\n    log_type = FILE {Path(workdir) / 'xinetd.log'}\n}}\n" + "".join(
-        XINETD_SERVICE.format(name=name, kind=kind, proto=proto, port=port, wait=wait, user=user)
-        for kind, proto, wait in (("stream", "tcp", "no"), ("dgram", "udp", "yes"))))
-    xinetd = shutil.which("xinetd") or "/usr/sbin/xinetd"
-    os.execv(xinetd, [xinetd, "-dontfork", "-stayalive", "-f", str(conf), "-pidfile", str(Path(workdir) / "xinetd.pid")])
-
-
-if __name__ == "__main__" and sys.argv[1:2] == ["xinetd"]:
-    xinetd_main(*sys.argv[2:5])
