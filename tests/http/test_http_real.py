@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import describe, graded, outcomes, run_verdict
+from tests.harness import BARE_PYTHON, describe, graded, outcomes, run_verdict
 
 HERE = Path(__file__).resolve().parent
 HTTP_SERVER = "http=name=http.server,cmd:{python} -m http.server --bind 127.0.0.1 --directory {root} {port}"
-APACHE = f"http=name=apache,cmd:{{python}} {HERE / 'apache_launch.py'} {{port}} {{root}} {{workdir}}"
+# the launcher uses the standard library only and execs apache2: started without site
+APACHE = f"http=name=apache,cmd:{BARE_PYTHON} {HERE / 'apache_launch.py'} {{port}} {{root}} {{workdir}}"
 WEBFS = "http=name=webfs,cmd:webfsd -F -4 -i 127.0.0.1 -p {port} -r {root}"
 CURL = "http=name=curl,cmd:curl --http1.0 -sf {url}"
 URLLIB = ('http=name=urllib,cmd:{python} -c "import sys,urllib.request as u; '
