@@ -171,17 +171,18 @@ def test_unknown_status_codes(client):
     status at all (HTTP10-CLIENT-7, de-facto), which says nothing of how it reads the codes.  A 299 not taken
     as a 200 is STATUS-4 either way; a hang after a whole response and the close is NET-TCP-8."""
     body = b"status body\n"
-    runs = {}
-    for code in (299, 404, 431, 599):
+
+    def status(code: int):
         data = b"HTTP/1.0 %d Whatever\r\nContent-Length: %d\r\n\r\n" % (code, len(body)) + body
         with TcpPeer(answer(data)) as peer:
-            runs[code] = (fetch(client, peer.address, "/x"), data)
-    run, data = runs[299]
+            return fetch(client, peer.address, "/x"), data
+
+    run, data = status(299)
     common.expect_success(run, "HTTP10-STATUS-4", "status 299", expected_stdout=body, sent=data)
-    run, data = runs[404]
+    run, data = status(404)
     common.expect_error(run, "HTTP10-CLIENT-7", "status 404", sent=data, hang_reqs="NET-TCP-8")
     for code in (431, 599):
-        run, data = runs[code]
+        run, data = status(code)
         common.expect_error(run, "HTTP10-STATUS-4", f"status {code}, where a plain 404 is reported as an error",
                             sent=data, hang_reqs="NET-TCP-8")
 
