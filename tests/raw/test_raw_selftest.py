@@ -121,7 +121,7 @@ def pcap_problems(report: dict) -> list[str]:
                              check=False)
         counts = dict(line.rsplit("\t", 1) for line in out.stdout.splitlines() if "\t" in line)
         for path, who in pcaps.items():
-            if not counts.get(path, "0").strip().isdigit() or int(counts.get(path, "0")) == 0:
+            if not counts.get(path, "").strip().isdigit() or int(counts[path]) == 0:  # unread, or no packet
                 problems.append(f"{who}: capinfos cannot read {path} or finds no packet in it: {out.stderr[-300:]!r}")
     return problems
 
