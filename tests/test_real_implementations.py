@@ -58,6 +58,11 @@ MUST_FAILURES = {
     "xinetd-daytime": set(),
     "xinetd-time": set(),
     "twisted-time": {"time-value-now", "time-clock-past-2038"},
+    # exit 0 after a short, reset or missing echo: the suite's contract (ECHO-CLIENT-1), a warning; but socat
+    # shows half of a correct echo as the echo when the server pauses, and nc waits for a close the server never
+    # makes ("This continues until the calling user terminates the connection"): ECHO-TCP-8
+    "socat-echo-client": {"echo-client-paused-server"},
+    "nc-echo-client": {"echo-client-fragmented-echo"},
 }
 
 

@@ -1,5 +1,6 @@
 """Daytime (RFC 867) requirements."""
 
+from conformance.requirements import CLIENT_CONTRACT
 from conformance.requirements import Requirement as R
 
 _TCP = ('RFC 867: "A server listens for TCP connections on TCP port 13. Once a connection is established the '
@@ -19,8 +20,13 @@ ROWS = [
       source=_TCP + " (a reset caused by closing with the input unread is graded as NET-TCP-9)"),
     R("DAYTIME-TCP-4", "client", "derived", "RFC 867 TCP",
       "The client reads until the server closes; a string split across segments or without a line end is shown whole.",
-      source=_TCP + " - the string ends where the server closes, not at a segment or line end; a client that "
-             "claims a string it did not get whole is wrong (a client's hang is graded as NET-TCP-8)"),
+      source=_TCP + " - the string ends where the server closes, not at a segment or line end: a client that "
+             "shows a whole string cut or reports it as an error fails a server that did what the RFC says. How it "
+             "reports a broken exchange is DAYTIME-CLIENT-1 (de-facto); a hang after one is NET-TCP-8"),
+    R("DAYTIME-CLIENT-1", "client", "de-facto", "suite contract (docs/design.md §5)",
+      "A broken exchange (half a string then silence or a reset, no reply, a refused or stalled connection) is "
+      "reported as a failure: a non-zero exit status.",
+      source=CLIENT_CONTRACT),
     R("DAYTIME-UDP-1", "server", "MUST (def)", "RFC 867 UDP", "Any datagram, the empty one included, is answered with one datagram.",
       source=_UDP),
     R("DAYTIME-UDP-2", "server", "MUST (def)", "RFC 867 UDP", "The whole string travels in that single datagram, back to the sender.",

@@ -1,5 +1,6 @@
 """Echo (RFC 862) requirements."""
 
+from conformance.requirements import CLIENT_CONTRACT
 from conformance.requirements import Requirement as R
 
 _TCP = ('RFC 862: "A server listens for TCP connections on TCP port 7. Once a connection is established any data '
@@ -28,9 +29,16 @@ ROWS = [
              "half-close is graded as ECHO-TCP-2"),
     R("ECHO-TCP-7", "server", "de-facto", "RFC 862 TCP", "Simultaneous sessions are independent: no cross-talk, no blocking."),
     R("ECHO-TCP-8", "client", "derived", "RFC 862 TCP",
-      "The client reads until it has as many bytes as it sent, compares them, and times out if the echo stalls.",
-      source=_TCP + " - an echo client's verdict is whether all it sent came back: claiming success on a short, "
-             "different or missing echo is false (a client's hang is graded as NET-TCP-8)"),
+      "The client reads until it has as many bytes as it sent, however the echo is segmented, shows it unchanged, "
+      "and ends the connection itself.",
+      source=_TCP + " - the server sends back what it received and never closes: a client that shows a correct "
+             "echo short or changed (one recv, a line assumed), reports it as an error, or waits for a close that "
+             "only the calling user makes, fails a server that did what the RFC says. How it reports a broken "
+             "exchange is ECHO-CLIENT-1 (de-facto); a hang after one is NET-TCP-8"),
+    R("ECHO-CLIENT-1", "client", "de-facto", "suite contract (docs/design.md §5)",
+      "A broken exchange (a short, different or missing echo, a reset, a refused or stalled connection) is "
+      "reported as a failure: a non-zero exit status.",
+      source=CLIENT_CONTRACT),
     R("ECHO-UDP-1", "server", "MUST (def)", "RFC 862 UDP", "Each datagram is answered by exactly one datagram with the same data.",
       source=_UDP),
     R("ECHO-UDP-2", "server", "derived", "RFC 862 UDP", "The answer goes to the sender's address and port, from the service port.",
@@ -53,7 +61,7 @@ ROWS = [
     R("ECHO-UDP-7", "server", "MAY", "FreeBSD inetd check_loop",
       "Loop guard: datagrams from another small-service port (7, 13, 19, 37) may be dropped."),
     R("ECHO-UDP-8", "client", "derived", "RFC 862 UDP",
-      "The UDP client retries on loss, accepts only the server's reply, checks it equals the request, and handles an empty reply.",
+      "The UDP client retries on loss, accepts only the server's reply to its current request, and handles an empty reply.",
       source=_UDP + ' RFC 768: "delivery and duplicate protection are not guaranteed." - the answer is the '
              'datagram equal to the request, and a lost one is asked for again'),
 ]

@@ -1,5 +1,6 @@
 """Time (RFC 868) requirements."""
 
+from conformance.requirements import CLIENT_CONTRACT
 from conformance.requirements import Requirement as R
 
 _TIME = ('RFC 868: "The time is the number of seconds since 00:00 (midnight) 1 January 1900 GMT, such that the '
@@ -33,9 +34,16 @@ ROWS = [
       source='RFC 868: "If the server is unable to determine the time at its site, it should either refuse the '
              'connection or close it without sending anything."'),
     R("TIME-TCP-4", "client", "derived", "RFC 868 TCP",
-      "The client reads exactly 4 octets across segments; fewer before the close is an error, never a partial decode.",
-      source='RFC 868: "S: Send the time as a 32 bit binary number. U: Receive the time." - a time is 4 octets; '
-             'a client that shows a time it did not receive is wrong (a client\'s hang is graded as NET-TCP-8)'),
+      "The client reads the 4 octets across segments, and shows no time when the server closes without sending any.",
+      source='RFC 868: "S: Send the time as a 32 bit binary number. U: Receive the time."; "If the server is '
+             'unable to determine the time at its site, it should either refuse the connection or close it without '
+             'sending anything." - a time is 4 octets, and a close without any is the RFC\'s "no time": a client '
+             'that shows a time then, or a split value wrong, shows a time it did not receive. How it reports a '
+             'broken exchange (fewer than 4 octets) is TIME-CLIENT-1 (de-facto); a hang after one is NET-TCP-8'),
+    R("TIME-CLIENT-1", "client", "de-facto", "suite contract (docs/design.md §5)",
+      "A broken exchange (no time or fewer than 4 octets, a reply datagram not of 4 octets, no reply, a refused or "
+      "stalled connection) is reported as a failure: a non-zero exit status.",
+      source=CLIENT_CONTRACT),
     R("TIME-TCP-5", "server", "de-facto", "RFC 868 TCP",
       "Input a client sends (the RFC's client sends none) changes nothing: the 4 octets arrive, then a clean close.",
       source='RFC 868\'s TCP client sends nothing ("U: Connect to port 37. [...] U: Receive the time."): input is '
@@ -48,7 +56,7 @@ ROWS = [
       source='RFC 868: "If the server is unable to determine the time at its site, it should discard the arriving '
              'datagram and make no reply."'),
     R("TIME-UDP-4", "client", "derived", "RFC 868 UDP",
-      "The UDP client uses a timeout and bounded retries and accepts only a 4-octet reply from the server.",
+      "The UDP client uses a timeout and bounded retries and takes only the server's reply as the time.",
       source=_UDP + ' "U: Receive the time datagram."; RFC 768: "delivery and duplicate protection are not '
              'guaranteed."'),
 ]

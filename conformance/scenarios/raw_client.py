@@ -103,8 +103,9 @@ def check_client_reset_mid_reply(raw_client, raw_env, case: ClientCase) -> None:
     run = raw_client.run(port=port, **case.run_kwargs(port))
     thread.join(scaled(4))
     answer = bytes(state.get("answer", b""))
-    # a client that hangs after the reset has an unbounded wait (NET-TCP-8); one that claims success
-    # printed a partial reply as whole (the protocol's own requirement)
+    # a client that hangs after the reset has an unbounded wait (NET-TCP-8); one that claims success is graded
+    # by the protocol's row for reporting a cut reply: no RFC here makes that report a MUST, so it is a SHOULD
+    # (SMTP, HTTP) or de-facto (echo, daytime, time: the suite's contract; gopher: a reset is not the close)
     common.expect_error(run, case.reset_reqs, "half the reply in one-byte segments, then RST", hang_reqs=("NET-TCP-8",),
                         sent=(answer if case.session else answer[: max(1, len(answer) // 2)]) + b" + RST")
 
@@ -133,7 +134,7 @@ def test_echo_client_raw_one_byte_segments(raw_client, raw_env):
     check_client_one_byte_segments(raw_client, raw_env, ECHO_CLIENT)
 
 
-@client_reset_mid_reply("echo-client-raw-reset-mid-reply", ECHO_CLIENT, ["ECHO-TCP-8", "NET-TCP-8"])
+@client_reset_mid_reply("echo-client-raw-reset-mid-reply", ECHO_CLIENT, ["ECHO-CLIENT-1", "NET-TCP-8"])
 def test_echo_client_raw_reset_mid_reply(raw_client, raw_env):
     check_client_reset_mid_reply(raw_client, raw_env, ECHO_CLIENT)
 
@@ -143,7 +144,7 @@ def test_daytime_client_raw_one_byte_segments(raw_client, raw_env):
     check_client_one_byte_segments(raw_client, raw_env, DAYTIME_CLIENT)
 
 
-@client_reset_mid_reply("daytime-client-raw-reset-mid-reply", DAYTIME_CLIENT, ["DAYTIME-TCP-4", "NET-TCP-8"])
+@client_reset_mid_reply("daytime-client-raw-reset-mid-reply", DAYTIME_CLIENT, ["DAYTIME-CLIENT-1", "NET-TCP-8"])
 def test_daytime_client_raw_reset_mid_reply(raw_client, raw_env):
     check_client_reset_mid_reply(raw_client, raw_env, DAYTIME_CLIENT)
 
@@ -153,7 +154,7 @@ def test_time_client_raw_one_byte_segments(raw_client, raw_env):
     check_client_one_byte_segments(raw_client, raw_env, TIME_CLIENT)
 
 
-@client_reset_mid_reply("time-client-raw-reset-mid-reply", TIME_CLIENT, ["TIME-TCP-4", "NET-TCP-8"])
+@client_reset_mid_reply("time-client-raw-reset-mid-reply", TIME_CLIENT, ["TIME-CLIENT-1", "NET-TCP-8"])
 def test_time_client_raw_reset_mid_reply(raw_client, raw_env):
     check_client_reset_mid_reply(raw_client, raw_env, TIME_CLIENT)
 
@@ -163,7 +164,7 @@ def test_gopher_client_raw_one_byte_segments(raw_client, raw_env):
     check_client_one_byte_segments(raw_client, raw_env, GOPHER_CLIENT)
 
 
-@client_reset_mid_reply("gopher-client-raw-reset-mid-reply", GOPHER_CLIENT, ["GOPHER-CLIENT-4", "NET-TCP-8"])
+@client_reset_mid_reply("gopher-client-raw-reset-mid-reply", GOPHER_CLIENT, ["GOPHER-CLIENT-6", "NET-TCP-8"])
 def test_gopher_client_raw_reset_mid_reply(raw_client, raw_env):
     check_client_reset_mid_reply(raw_client, raw_env, GOPHER_CLIENT)
 

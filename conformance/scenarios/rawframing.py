@@ -157,16 +157,16 @@ def _smtp_session(ep, then: str, sent: bytearray) -> None:
             reply(b"502 5.5.1 not implemented\r\n")
 
 
-ECHO_CLIENT = ClientCase("echo", reqs=("ECHO-TCP-8",), reset_reqs=("ECHO-TCP-8",),
+ECHO_CLIENT = ClientCase("echo", reqs=("ECHO-TCP-8",), reset_reqs=("ECHO-CLIENT-1",),
                          request_done=lambda b: len(b) >= len(ECHO_MESSAGE), answer=lambda request: request,
                          run_kwargs=lambda port: {"stdin": ECHO_MESSAGE}, expected=lambda a: (ECHO_MESSAGE,))
-DAYTIME_CLIENT = ClientCase("daytime", reqs=("DAYTIME-TCP-4",), reset_reqs=("DAYTIME-TCP-4",), request_done=None,
+DAYTIME_CLIENT = ClientCase("daytime", reqs=("DAYTIME-TCP-4",), reset_reqs=("DAYTIME-CLIENT-1",), request_done=None,
                             answer=lambda _: DAYTIME_TEXT, run_kwargs=lambda port: {},
                             expected=lambda a: (a, a.rstrip(b"\r\n"), a.rstrip(b"\r\n") + b"\n"))
-TIME_CLIENT = ClientCase("time", reqs=("TIME-TCP-4",), reset_reqs=("TIME-TCP-4",), request_done=None,
+TIME_CLIENT = ClientCase("time", reqs=("TIME-TCP-4",), reset_reqs=("TIME-CLIENT-1",), request_done=None,
                          answer=_time_answer, run_kwargs=lambda port: {},
                          expected=lambda a: ())  # judged by value (raw_client.expect_time)
-GOPHER_CLIENT = ClientCase("gopher", reqs=("NET-TCP-1",), reset_reqs=("GOPHER-CLIENT-4",),
+GOPHER_CLIENT = ClientCase("gopher", reqs=("NET-TCP-1",), reset_reqs=("GOPHER-CLIENT-6",),
                            request_done=lambda b: b"\n" in b, answer=_gopher_text,
                            run_kwargs=lambda port: {"url": f"gopher://127.0.0.1:{port}/0/hello.txt"},
                            expected=_gopher_outputs)

@@ -77,16 +77,16 @@ def test_no_line_end(client, transport):
 
 
 @scenario("daytime-client-stalled-server", protocol="daytime", role="client", category="timeouts",
-          requirements=["NET-TCP-8", "DAYTIME-TCP-4"], transports=TCP)
+          requirements=["NET-TCP-8", "DAYTIME-CLIENT-1"], transports=TCP)
 def test_stalled_server(client, transport):
     """The peer accepts and never writes: the client gives up within its limit, non-zero."""
     with common.tcp_stall_peer() as peer:
         run = common.run_client(client, peer.address, transport)
-    common.expect_error(run, ["NET-TCP-8"], "server accepts and never answers", success_reqs=["DAYTIME-TCP-4"])
+    common.expect_error(run, ["NET-TCP-8"], "server accepts and never answers", success_reqs=["DAYTIME-CLIENT-1"])
 
 
 @scenario("daytime-client-stall-mid-string", protocol="daytime", role="client", category="timeouts",
-          requirements=["NET-TCP-8", "DAYTIME-TCP-4"], transports=TCP)
+          requirements=["DAYTIME-CLIENT-1", "NET-TCP-8"], transports=TCP)
 def test_stall_mid_string(client, transport):
     """The peer sends half the string and stalls without closing: the client must time out (non-zero),
     not print the half as if it were complete."""
@@ -97,20 +97,20 @@ def test_stall_mid_string(client, transport):
 
     with TcpPeer(handler) as peer:
         run = common.run_client(client, peer.address, transport)
-    common.expect_error(run, ["DAYTIME-TCP-4"], "half a string, then silence", hang_reqs=["NET-TCP-8"])
+    common.expect_error(run, ["DAYTIME-CLIENT-1"], "half a string, then silence", hang_reqs=["NET-TCP-8"])
 
 
 @scenario("daytime-client-refused", protocol="daytime", role="client", category="nonblocking",
-          requirements=["NET-TCP-8", "DAYTIME-TCP-4"], transports=TCP)
+          requirements=["NET-TCP-8", "DAYTIME-CLIENT-1"], transports=TCP)
 def test_refused(client, transport):
     """Nothing listens: the client reports the refused connection (non-zero exit)."""
     run = common.run_client(client, common.refused_address(), transport)
     common.expect_error(run, ["NET-TCP-8"], "connection refused", within=settings().scaled(10),
-                        success_reqs=["DAYTIME-TCP-4"])
+                        success_reqs=["DAYTIME-CLIENT-1"])
 
 
 @scenario("daytime-client-reset-mid-string", protocol="daytime", role="client", category="nonblocking",
-          requirements=["DAYTIME-TCP-4"], transports=TCP)
+          requirements=["DAYTIME-CLIENT-1", "NET-TCP-8"], transports=TCP)
 def test_reset_mid_string(client, transport):
     """The peer sends half the string and resets: a reset is not an end of string, the client reports it."""
 
@@ -121,7 +121,7 @@ def test_reset_mid_string(client, transport):
 
     with TcpPeer(handler) as peer:
         run = common.run_client(client, peer.address, transport)
-    common.expect_error(run, ["DAYTIME-TCP-4"], "reset after half the string", hang_reqs=["NET-TCP-8"])
+    common.expect_error(run, ["DAYTIME-CLIENT-1"], "reset after half the string", hang_reqs=["NET-TCP-8"])
 
 
 @scenario("daytime-client-udp-retransmit", protocol="daytime", role="client", category="datagram-loss",
@@ -139,13 +139,13 @@ def test_udp_retransmit(client, transport):
 
 
 @scenario("daytime-client-udp-all-lost", protocol="daytime", role="client", category="timeouts",
-          requirements=["DAYTIME-UDP-3", "NET-UDP-2"], transports=UDP)
+          requirements=["DAYTIME-UDP-3", "NET-UDP-2", "DAYTIME-CLIENT-1"], transports=UDP)
 def test_udp_all_lost(client, transport):
     """No reply ever: bounded retries, then a non-zero exit.  ``{timeout}`` (each wait) is T here: a client
     that takes it retries sooner, one that does not is held to the same bound."""
     with UdpPeer(lambda p, i, d, src: None) as peer:
         run = common.run_client(client, peer.address, transport, wait_timeout=settings().scaled(1))
-    common.expect_error(run, ["DAYTIME-UDP-3", "NET-UDP-2"], "no reply ever")
+    common.expect_error(run, ["DAYTIME-UDP-3", "NET-UDP-2"], "no reply ever", success_reqs=["DAYTIME-CLIENT-1"])
 
 
 @scenario("daytime-client-udp-forged-reply", protocol="daytime", role="client", category="datagram-loss",
