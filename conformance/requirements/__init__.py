@@ -12,7 +12,6 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
-
 #: source of the echo, daytime and time clients' exit-status rows (ECHO-CLIENT-1, DAYTIME-CLIENT-1, TIME-CLIENT-1)
 CLIENT_CONTRACT = ("The exit status is the suite's client contract (docs/design.md §5: the answer on stdout, a failure "
                    "as a non-zero exit status), not the RFC's, which defines the server only: a client that claims "
