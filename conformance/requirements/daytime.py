@@ -31,7 +31,7 @@ ROWS = [
       source=_UDP),
     R("DAYTIME-UDP-2", "server", "MUST (def)", "RFC 867 UDP", "The whole string travels in that single datagram, back to the sender.",
       source=_UDP),
-    R("DAYTIME-UDP-3", "client", "derived", "RFC 867 UDP", "The UDP client waits with a timeout and retries a bounded number of times.",
+    R("DAYTIME-UDP-3", "client", "derived", "RFC 867 UDP", "The UDP client waits with a timeout and asks again when the answer is lost.",
       source='RFC 768: "delivery and duplicate protection are not guaranteed." - one lost datagram must not end '
              'the client in a hang or a false answer'),
     R("DAYTIME-FMT-1", "server", "SHOULD", "RFC 867 Syntax", "The string uses printable ASCII, space, CR and LF only.",

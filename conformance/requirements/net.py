@@ -52,8 +52,9 @@ ROWS = [
              'port to which a reply should be addressed"; RFC 862: "When a datagram is received, the data from it '
              'is sent back in an answering datagram."'),
     R("NET-UDP-2", "both", "derived", "RFC 768",
-      "Datagrams may be lost, duplicated or reordered: clients wait with a timeout and retry a bounded number of times; servers keep no state a lost datagram could wedge.",
-      source=_UDP),
+      "Datagrams may be lost, duplicated or reordered: a client asks again for an answer that was lost; servers keep no state a lost datagram could wedge.",
+      source=_UDP + " - a client that never asks again cannot get an answer the network lost once; how long it "
+             "goes on asking when none ever comes is NET-UDP-8 (de-facto)"),
     R("NET-UDP-3", "client", "de-facto", "-",
       "A client accepts a reply only from the address and port it queried and ignores stray datagrams.",
       source="a client that rejects (errors out on) a stray datagram from elsewhere has not lied, but it has not "
@@ -85,6 +86,10 @@ ROWS = [
              'the time datagram." The answer comes from the server the client queried (RFC 768: "Source Port [...] '
              'indicates the port of the sending process"), and ' + _UDP[:-1] + ' - so a late duplicate is '
              'expected and is not the answer.'),
+    R("NET-UDP-8", "client", "de-facto", "RFC 768",
+      "A UDP client's waits and retries are bounded: when no answer ever comes, it gives up and reports it.",
+      source="RFC 768 says delivery is not guaranteed, not how long a client may go on waiting or asking: an "
+             "unbounded wait is graded as a warning, as NET-TCP-8 is over TCP"),
     R("NET-BO-1", "both", "MUST", "RFC 791 App. B",
       "Multi-octet integers travel most significant octet first (network byte order).",
       source='RFC 791 Appendix B: "When a multi-octet quantity is transmitted the most significant octet is '

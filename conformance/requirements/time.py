@@ -56,7 +56,7 @@ ROWS = [
       source='RFC 868: "If the server is unable to determine the time at its site, it should discard the arriving '
              'datagram and make no reply."'),
     R("TIME-UDP-4", "client", "derived", "RFC 868 UDP",
-      "The UDP client uses a timeout and bounded retries and takes only the server's reply as the time.",
+      "The UDP client waits with a timeout, asks again when the answer is lost, and takes only the server's reply as the time.",
       source=_UDP + ' "U: Receive the time datagram."; RFC 768: "delivery and duplicate protection are not '
              'guaranteed."'),
 ]
