@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
                                      "(the common ones, -k -m -x --maxfail --tx -d, are also taken before it).")
     add_to_argparse(run)
     run.add_argument("-n", "--numprocesses", default=None, metavar="N",
-                     help="parallel workers (pytest-xdist), e.g. 4 or auto (default: twice the cores, at most 8, for a run of 16 scenarios or more, else 1: a whole run mostly waits; docs/performance.md)")
+                     help="parallel workers (pytest-xdist), e.g. 4 or auto (default: four a core, at most 8, for a run of 16 scenarios or more, else 1: a whole run mostly waits; docs/performance.md)")
     run.add_argument("--junitxml", metavar="FILE", help="write a JUnit XML report (one testcase per scenario id)")
     run.add_argument("--strict", action="store_true",
                      help="failed SHOULD/de-facto requirements fail the run (default: warnings, exit 0)")

@@ -68,6 +68,10 @@ def split_pytest_args(argv: list[str]) -> tuple[list[str], list[str], str | None
 MANY_SCENARIOS = 16
 #: most workers a run starts by default
 MAX_DEFAULT_WORKERS = 8
+#: default workers per core for a large run: it mostly waits, and a worker forked from the zygote is cheap (the
+#: reference matrix on 2 cores: 29 s at 4 workers, 22.5 s at 6, 19.6 s at 8, 10 random-order runs at 8 all
+#: alike; docs/performance.md, session 13)
+WORKERS_PER_CORE = 4
 
 
 def selection(args, specs) -> list:
@@ -115,7 +119,7 @@ def default_workers(args, specs, extra: list[str]) -> tuple[int, str]:
     """``(workers, why)`` for a run without ``-n``.
 
     A whole run mostly waits on timers (peers that stall, clients' own wait limits), so workers above the
-    cores pay off: twice the cores (at most :data:`MAX_DEFAULT_WORKERS`) once the selection has
+    cores pay off: :data:`WORKERS_PER_CORE` a core (at most :data:`MAX_DEFAULT_WORKERS`) once the selection has
     :data:`MANY_SCENARIOS` scenarios; a smaller run, or one narrowed by ``-k``/``-m`` (whose size is not
     known before collection), stays in one process, since each worker costs about a second of CPU to start
     (docs/performance.md, "Default worker count")."""
@@ -128,7 +132,7 @@ def default_workers(args, specs, extra: list[str]) -> tuple[int, str]:
         cores = os.cpu_count() or 1
     if count < MANY_SCENARIOS:
         return 1, f"{count} scenario{'' if count == 1 else 's'}"
-    return min(2 * cores, MAX_DEFAULT_WORKERS), f"{count} scenarios on {cores} cores"
+    return min(WORKERS_PER_CORE * cores, MAX_DEFAULT_WORKERS), f"{count} scenarios on {cores} cores"
 
 
 class _CliRun:

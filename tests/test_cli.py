@@ -108,7 +108,7 @@ def test_command_that_floods_its_output_is_bounded():
 
 
 @pytest.mark.parametrize("argv,extra,workers", [
-    (["--protocol", "time"], [], "many"),            # a whole protocol mostly waits: twice the cores
+    (["--protocol", "time"], [], "many"),            # a whole protocol mostly waits: four workers a core
     ([], [], "many"),                                 # the whole matrix
     (["--scenario", "time-value-now"], [], 1),        # one scenario: one process, no worker start-up
     (["--protocol", "echo"], ["-k", "udp_sizes"], 1),  # -k narrows the run to a size unknown before collection
@@ -117,7 +117,7 @@ def test_default_workers_follow_the_size_of_the_run(argv, extra, workers):
     import argparse
     import os
 
-    from conformance.runner import MANY_SCENARIOS, MAX_DEFAULT_WORKERS, default_workers
+    from conformance.runner import MANY_SCENARIOS, MAX_DEFAULT_WORKERS, WORKERS_PER_CORE, default_workers
 
     args = argparse.Namespace(protocol=[], nc_scenario=[], nc_requirement=[])
     parsed = {"--protocol": "protocol", "--scenario": "nc_scenario"}
@@ -125,7 +125,7 @@ def test_default_workers_follow_the_size_of_the_run(argv, extra, workers):
         getattr(args, parsed[flag]).append(value)
     chosen, why = default_workers(args, [], extra)
     if workers == "many":
-        assert chosen == min(2 * len(os.sched_getaffinity(0)), MAX_DEFAULT_WORKERS), why
+        assert chosen == min(WORKERS_PER_CORE * len(os.sched_getaffinity(0)), MAX_DEFAULT_WORKERS), why
         assert int(why.split()[0]) >= MANY_SCENARIOS
     else:
         assert chosen == workers, why
