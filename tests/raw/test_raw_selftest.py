@@ -150,66 +150,48 @@ def test_address_targets_are_not_applicable(tmp_path):
     assert report["results"] and {r["outcome"] for r in report["results"]} == {"not-applicable"}, describe(report)
 
 
-def judged_twice(cases: dict, run_bugs, tmp_path) -> tuple[dict, list[str], list[str]]:
-    """Run every bug of ``cases`` (``run_bugs(names, where)`` gives a report), judge it; a bug whose results are
-    wrong runs once more, alone with the other such bugs, and its results come from that run, as the other
-    campaigns do (a scrambled or one-byte request catches a server that takes one read for the request only
-    when it reads between two segments: a loaded machine can deschedule it past the gaps; a real difference
-    differs twice).  Returns the report, its problems and the first run's."""
+def assert_each_fails(cases: dict, args: list[str], target, tmp_path) -> None:
+    """Run ``args`` with every bug of ``cases`` as a target (``target(name)``: its ``--server``/``--client``
+    arguments) and judge the report; a bug whose results are wrong runs once more, alone with the other such
+    bugs, and its results come from that run, as the other campaigns do (a scrambled or one-byte request
+    catches a program that takes one read for the whole only when it reads between two segments: a loaded
+    machine can deschedule it past the gaps; a real difference differs twice)."""
+
+    def run_bugs(names, where) -> dict:
+        return run([*args, *(arg for name in names for arg in target(name))], where)
+
     report = run_bugs(cases, tmp_path / "first")
     first = judge(report, cases)
     again = sorted({p.split(":", 1)[0] for p in first} & set(cases))
     if again:
         rerun = run_bugs(again, tmp_path / "again")
         report["results"] = [r for r in report["results"] if r["target"] not in again] + rerun["results"]
-    return report, judge(report, cases), first
+    problems = judge(report, cases)
+    assert not problems, "\n".join(problems) + f"\n--- first run: {first}\n--- failures seen ---\n" + describe(report)
 
 
 @pytest.mark.parametrize("proto", TCP_SERVER_PROTOCOLS)
 def test_broken_tcp_servers_fail_their_scenarios(proto, tmp_path):
     need_tier2()
-
-    def run_bugs(bugs, where) -> dict:
-        args = ["--protocol", proto, "-k", "not client"]
-        for bug in bugs:
-            args += ["--server", (f"{proto}/tcp=name={bug},cmd:{{python}} -I -S {BROKEN / 'raw_tcp_server.py'} "
-                                  f"--protocol {proto} --port {{port}} --root {{root}} --bug {bug}")]
-        return run(args, where)
-
-    report, problems, first = judged_twice(tcp_cases(proto), run_bugs, tmp_path)
-    assert not problems, "\n".join(problems) + f"\n--- first run: {first}\n--- failures seen ---\n" + describe(report)
+    assert_each_fails(tcp_cases(proto), ["--protocol", proto, "-k", "not client"], lambda bug: [
+        "--server", (f"{proto}/tcp=name={bug},cmd:{{python}} -I -S {BROKEN / 'raw_tcp_server.py'} --protocol {proto} "
+                     f"--port {{port}} --root {{root}} --bug {bug}")], tmp_path)
 
 
 @pytest.mark.parametrize("proto", ("echo", "daytime", "time"))
 def test_broken_udp_servers_fail_their_scenarios(proto, tmp_path):
     need_tier2()
-
-    def run_bugs(bugs, where) -> dict:
-        args = ["--protocol", proto, "-k", "udp"]
-        for bug in bugs:
-            args += ["--server", (f"{proto}/udp=name={bug},cmd:{{python}} -I -S {BROKEN / 'raw_udp_server.py'} "
-                                  f"--protocol {proto} --port {{port}} --bug {bug}")]
-        return run(args, where)
-
-    report, problems, first = judged_twice(udp_cases(proto), run_bugs, tmp_path)
-    assert not problems, "\n".join(problems) + f"\n--- first run: {first}\n--- failures seen ---\n" + describe(report)
+    assert_each_fails(udp_cases(proto), ["--protocol", proto, "-k", "udp"], lambda bug: [
+        "--server", (f"{proto}/udp=name={bug},cmd:{{python}} -I -S {BROKEN / 'raw_udp_server.py'} --protocol {proto} "
+                     f"--port {{port}} --bug {bug}")], tmp_path)
 
 
 def test_broken_clients_fail_their_scenarios(tmp_path):
-    """Each broken client fails its scenarios, judged twice where the first run is wrong (:func:`judged_twice`:
+    """Each broken client fails its scenarios, judged twice where the first run is wrong (:func:`assert_each_fails`:
     a one-byte scenario catches a client that reads once only if it is in recv() between two segments)."""
     need_tier2()
-    cases = {name: case for name, (_, _, case) in CLIENTS.items()}
-
-    def run_clients(names, where) -> dict:
-        args = ["-k", "client"]
-        for name in names:
-            proto, command, _ = CLIENTS[name]
-            args += ["--client", f"{proto}=name={name},cmd:{{python}} {command}"]
-        return run(args, where)
-
-    report, problems, first = judged_twice(cases, run_clients, tmp_path)
-    assert not problems, "\n".join(problems) + f"\n--- first run: {first}\n--- failures seen ---\n" + describe(report)
+    assert_each_fails({name: case for name, (_, _, case) in CLIENTS.items()}, ["-k", "client"], lambda name: [
+        "--client", f"{CLIENTS[name][0]}=name={name},cmd:{{python}} {CLIENTS[name][1]}"], tmp_path)
 
 
 def test_every_raw_scenario_is_failed_by_some_broken_program():
