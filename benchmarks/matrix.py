@@ -11,7 +11,10 @@ numbers taken side by side are compared, and as ratios):
     wait).  The waits are estimated by scaling: every deliberate wait is a multiple of
     ``--conformance-timeout`` T, so a scenario's duration at T minus its duration at T/2 is half its
     waits at T.  Fixed waits that do not scale with T (5 ms gaps between fragments, say) are not
-    counted, so the floor is a lower bound.
+    counted, so the floor is a lower bound.  Each run's CPU (user + system of the run and everything it
+    started and waited for) is printed too, with a second bound: that CPU spread over this machine's
+    cores.  The wall time against the larger of the two bounds says how well a run overlaps its waits
+    with its work; against the wait floor alone it cannot reach 1 once the CPU bound is the larger.
 
 With ``--compare`` every matrix run is made twice per round, with the reference clients run through the
 fork server and with a new interpreter each (``NETCONFORMANCE_FORKSERVER=0``), in alternating order;
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,9 +61,20 @@ BEFORE: Path | None = None
 SWITCH = "NETCONFORMANCE_FORKSERVER"
 
 
+#: CPU seconds (user + system) of every ``matrix`` call, in call order: the run and everything it started
+#: and waited for (its workers, zygote, fork servers and their children, reference servers)
+CPU: list[float] = []
+
+
+def children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def matrix(workers: int, report: Path, *, forkserver: bool = True, timeout: float | None = None,
            select: list[str] | None = None) -> float:
-    """Wall seconds of one ``netconformance run`` of the whole reference matrix."""
+    """Wall seconds of one ``netconformance run`` of the whole reference matrix; its CPU seconds are
+    appended to ``CPU``."""
     env = {**os.environ, SWITCH: "1" if forkserver else "0"} if BEFORE is None else dict(os.environ)
     cwd = ROOT
     if BEFORE is not None and not forkserver:
@@ -69,9 +84,10 @@ def matrix(workers: int, report: Path, *, forkserver: bool = True, timeout: floa
     if timeout is not None:
         cmd += ["--conformance-timeout", f"{timeout:g}"]
     cmd += select or []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), children_cpu()
     proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
     wall = time.perf_counter() - started
+    CPU.append(children_cpu() - cpu)
     if proc.returncode not in (0, 1):
         sys.exit(f"netconformance run -n {workers} exited {proc.returncode}: {proc.stdout[-2000:]}{proc.stderr[-2000:]}")
     return wall
@@ -146,6 +162,7 @@ def main() -> int:
 
     modes = [True, False] if args.compare else [True]
     walls: dict[tuple[bool, int], list[float]] = {}
+    cpus: dict[tuple[bool, int], list[float]] = {}
     clients: dict[tuple[bool, int], list[float]] = {}
     durations: dict[tuple, list[float]] = {}  # scenario key -> durations at T (fork server on)
     half: dict[tuple, list[float]] = {}  # ... at T/2
@@ -163,6 +180,7 @@ def main() -> int:
                 bare += bare_start(args.bare - args.bare // 2)
                 rs = results(report)
                 walls.setdefault((mode, n), []).append(wall)
+                cpus.setdefault((mode, n), []).append(CPU[-1])
                 clients.setdefault((mode, n), []).extend(client_no_wait(rs))
                 if mode:
                     for r in rs:
@@ -194,12 +212,18 @@ def main() -> int:
               f"longest single scenario {longest:.2f} s; {len(waits)} results")
     else:
         print("  no floor: the runs at T/2 were skipped (--no-floor)")
+    cores = len(os.sched_getaffinity(0))
     for (mode, n), ws in sorted(walls.items(), key=lambda kv: (kv[0][1], not kv[0][0])):
         w = statistics.median(ws)
-        line = f"  -n {n} {label(mode)}: wall {w:6.1f} s (median of {len(ws)})"
+        cpu = statistics.median(cpus[(mode, n)])
+        line = f"  -n {n} {label(mode)}: wall {w:6.1f} s (median of {len(ws)}), CPU {cpu:5.1f} s"
         if waits is not None:
             floor = max(total / n, longest)
             line += f", floor {floor:5.1f} s, wall/floor {w / floor:4.2f}"
+            # the run cannot end before its CPU is done on this machine's cores either: the wall against the
+            # larger of the two bounds says how well waits and CPU overlap
+            bound = max(floor, cpu / cores)
+            line += f"; CPU / {cores} cores {cpu / cores:5.1f} s, wall / max(floor, CPU bound) {w / bound:4.2f}"
         print(line)
     if waits is not None:
         top = sorted(waits.items(), key=lambda kv: -kv[1])[:8]
