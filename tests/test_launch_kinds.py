@@ -60,3 +60,49 @@ def test_inetd_service_slow_after_a_burst_of_resets_is_not_failed():
     report = run_scenarios(["--server", spec, "--conformance-timeout", "0.2", "-k", "survives_resets"],
                            files=["test_echo_server.py"])
     assert [r["outcome"] for r in report["results"]] == ["passed"], report["_stdout"][-3000:]
+
+
+BUSY_START = "import time; end = time.monotonic() + 1.5\nwhile time.monotonic() < end: pass"
+
+
+@pytest.mark.parametrize("prints", [True, False], ids=["prints-listening", "silent"])
+def test_socket_activated_server_slow_to_start_is_judged_once_started(prints):
+    """A socket-activated server whose start-up takes 1.5 s of CPU (a busy loop, then the reference): the
+    scenario's client connects into the backlog the suite made, so before the judging waited for nothing
+    and the start-up ate the scenario's 4 T (0.8 s here): ``time-tcp-speaks-first`` failed TIME-TCP-1, a
+    MUST, as two time scenarios did on a loaded machine.  Now the suite waits for the LISTENING line, or
+    (a command that prints nothing) for the process to fall asleep in accept or poll."""
+    quiet = "" if prints else " > /dev/null"
+    script = (f"{BARE_PYTHON} -c '{BUSY_START}' && exec {{python}} -m reference_servers.time --listen-fd"
+              f" --clock {{clock}}{quiet}")
+    spec = f"time/tcp=name=slow-start,fd:sh -c \"{script}\""
+    report = run_scenarios(["--server", spec, "--conformance-timeout", "0.2", "-k", "speaks_first"],
+                           files=["test_time_server.py"])
+    assert [r["outcome"] for r in report["results"]] == ["passed"], report["_stdout"][-3000:]
+
+
+def test_tree_asleep_sees_running_children():
+    """What ``fd:`` readiness reads: a sleeping process is asleep, one whose child runs is not, a gone one
+    is not."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from netconformance_fixtures.readiness import tree_asleep
+
+    sleeper = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    parent = subprocess.Popen(["sh", "-c", f"{sys.executable} -I -S -c '{BUSY_START}'; sleep 30"], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 5
+        while not tree_asleep(sleeper.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert tree_asleep(sleeper.pid)
+        time.sleep(0.2)  # the shell waits (asleep) for its busy child
+        assert not tree_asleep(parent.pid)
+    finally:
+        for p in (sleeper, parent):
+            os.killpg(p.pid, signal.SIGKILL)  # the shell's busy child too
+            p.wait()
+    assert not tree_asleep(sleeper.pid)
