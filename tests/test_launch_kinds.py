@@ -3,10 +3,17 @@ UDP wait) and ``fd:`` (systemd socket activation), for the references and for re
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 from harness import BARE_PYTHON, BROKEN, WAITING_WORKERS, failed, run_scenarios, with_outcome
 
 from conformance.errors import TargetSpecError
+from netconformance_fixtures.readiness import tree_asleep
 from netconformance_fixtures.targets import parse_spec
 
 
@@ -84,16 +91,9 @@ def test_socket_activated_server_slow_to_start_is_judged_once_started(prints):
 def test_tree_asleep_sees_running_children():
     """What ``fd:`` readiness reads: a sleeping process is asleep, one whose child runs is not, a gone one
     is not."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from netconformance_fixtures.readiness import tree_asleep
-
+    busy = "while True: pass"  # until killed below
     sleeper = subprocess.Popen(["sleep", "30"], start_new_session=True)
-    parent = subprocess.Popen(["sh", "-c", f"{sys.executable} -I -S -c '{BUSY_START}'; sleep 30"], start_new_session=True)
+    parent = subprocess.Popen(["sh", "-c", f"{sys.executable} -I -S -c '{busy}'; sleep 30"], start_new_session=True)
     try:
         deadline = time.monotonic() + 5
         while not tree_asleep(sleeper.pid) and time.monotonic() < deadline:
