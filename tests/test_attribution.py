@@ -36,12 +36,16 @@ ID_ARGS = {"check": 1, "fail": 0, "verdict": 1, "expect_failure": 2, "expect_ok"
 ID_KEYWORDS = ("hang_reqs", "success_reqs", "error_reqs", "lie_reqs", "reject_reqs", "wrong_reqs")
 
 
+def _call_names(path):
+    """(name called, ast.Call) for every call in ``path``: ``f(...)`` and ``x.f(...)`` alike."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            yield (node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")), node
+
+
 def _calls(path):
     """(line, keyword or None, ids) for every literal list of ids a failure call names."""
-    for node in ast.walk(ast.parse(path.read_text())):
-        if not isinstance(node, ast.Call):
-            continue
-        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+    for name, node in _call_names(path):
         if name not in ID_ARGS:
             continue
         index = ID_ARGS[name]
@@ -65,8 +69,7 @@ def test_the_scan_sees_every_kind_of_evidence():
     would otherwise leave its ids unchecked), and so is each positional helper."""
     seen = {keyword for path in SCENARIO_FILES for _, keyword, _ in _calls(path)}
     assert set(ID_KEYWORDS) <= seen, sorted(set(ID_KEYWORDS) - seen)
-    names = {node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-             for path in SCENARIO_FILES for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Call)}
+    names = {name for path in SCENARIO_FILES for name, _ in _call_names(path)}
     assert set(ID_ARGS) <= names, sorted(set(ID_ARGS) - names)
 
 
