@@ -37,7 +37,7 @@ def test_a_client_silent_from_the_start_is_closed_after_idle_timeout(servers, ca
     caplog.set_level(logging.DEBUG, logger="reference_servers")
     for srv in servers:
         caplog.clear()
-        data, how, waited = talk(srv, [])
+        data, how, waited, _ = talk(srv, [])
         assert (data, how) == (b"", "fin") and 0.7 < waited < 1.3
         time.sleep(0.02)
         assert recorded(srv) == (None, b"", b"", None)
